@@ -1,0 +1,185 @@
+"""Record types of the knowledge base.
+
+One type per source kind, so that retrieval and answers can treat each the way
+its source deserves: a policy passage is quoted with its heading, an FAQ entry
+is answered in the asker's language, a tender row is shown field by field as
+it stands in the data (never paraphrased, so no date or value is invented).
+All records are immutable; every one carries the URL it was written from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+LANGUAGES: tuple[str, ...] = ("da", "en")
+
+
+class Kind(StrEnum):
+    """What a record is; the index can filter on it."""
+
+    PASSAGE = "passage"
+    FAQ = "faq"
+    TENDER = "tender"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source shown under an answer."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One section of a document (policy, rules), found by its heading path."""
+
+    id: str
+    title: str
+    heading_path: tuple[str, ...]
+    text: str
+    source_url: str
+    language: str
+    source_file: str
+    effective_date: date | None = None
+
+    kind = Kind.PASSAGE
+
+    @property
+    def heading(self) -> str:
+        """The innermost heading, or the document title for text before any heading."""
+        return self.heading_path[-1] if self.heading_path else self.title
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.language,)
+
+    def citation(self, language: str | None = None) -> Citation:
+        label = " › ".join((self.title, *self.heading_path[1:])) if self.heading_path else self.title
+        return Citation(title=label, url=self.source_url)
+
+
+@dataclass(frozen=True, slots=True)
+class FaqText:
+    """An FAQ entry in one language."""
+
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry:
+    """A question businesses ask, answered in Danish and/or English.
+
+    ``learned`` marks entries that staff published from an escalation; they
+    live in the database rather than in the pack files.
+    """
+
+    id: str
+    texts: Mapping[str, FaqText]
+    source_url: str
+    tags: tuple[str, ...] = ()
+    source_file: str = ""
+    learned: bool = False
+
+    kind = Kind.FAQ
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGUAGES if lang in self.texts)
+
+    def text_for(self, language: str) -> tuple[str, FaqText]:
+        """The text in ``language`` if present, else the first available, with its language."""
+        if language in self.texts:
+            return language, self.texts[language]
+        other = self.languages[0]
+        return other, self.texts[other]
+
+    def citation(self, language: str | None = None) -> Citation:
+        _, text = self.text_for(language or LANGUAGES[0])
+        return Citation(title=text.question, url=self.source_url)
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    """One row of the tender list, with values exactly as in the source file.
+
+    Free-text fields (value, period, notes) are kept verbatim: the bot shows
+    them, it never computes with them.
+    """
+
+    id: str
+    title: str
+    source_url: str
+    category: str = ""
+    buyer: str = ""
+    procedure: str = ""
+    notice: str = ""
+    status: str = ""
+    published: date | None = None
+    deadline: date | None = None
+    expected_publication: date | None = None
+    estimated_value: str = ""
+    contract_period: str = ""
+    contact: str = ""
+    notes: str = ""
+    source_file: str = ""
+    row: int = 0
+
+    kind = Kind.TENDER
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return LANGUAGES
+
+    def citation(self, language: str | None = None) -> Citation:
+        return Citation(title=self.title, url=self.source_url)
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryGroup:
+    """Danish and English words that mean the same thing in procurement."""
+
+    da: tuple[str, ...]
+    en: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return (*self.da, *self.en)
+
+
+Record = Passage | FaqEntry | Tender
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """Something wrong in one knowledge file; the rest of the pack still loads."""
+
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    """Everything the bot knows, plus what could not be loaded."""
+
+    passages: list[Passage] = field(default_factory=list)
+    faqs: list[FaqEntry] = field(default_factory=list)
+    tenders: list[Tender] = field(default_factory=list)
+    glossary: list[GlossaryGroup] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    def records(self) -> Iterator[Record]:
+        yield from self.passages
+        yield from self.faqs
+        yield from self.tenders
