@@ -16,6 +16,9 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "escalations",
+    "faq",
+    "knowledge",
 )
 
 

@@ -1,0 +1,49 @@
+"""Escalation for the terminal chat: answers are printed, staff notices are log lines.
+
+The terminal chat runs ``OutboxWorker(desk, {CONSOLE_PLATFORM: ConsoleDeliverer()})``
+and calls ``process_once()`` between questions, so an answer given with
+``udbudsbot escalations answer N TEXT`` (from another terminal) shows up in
+the chat.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.conversation import Asker
+from bot.escalation.views import TicketView
+
+CONSOLE_PLATFORM = "console"
+
+log = logging.getLogger("bot.escalation.staff")
+
+
+class ConsoleDeliverer:
+    def __init__(self, write: Callable[[str], object] = print) -> None:
+        self._write = write
+
+    async def deliver(self, asker: Asker, text: str, language: str) -> None:
+        self._write(text)
+
+
+class ConsoleNotifier:
+    """Staff notices for an operator at the terminal, as INFO lines on ``bot.escalation.staff``."""
+
+    async def notify_ticket(self, ticket: TicketView) -> None:
+        if ticket.joined:
+            log.info("Ticket #%d has a new question: %s", ticket.id, ticket.follow_ups[-1])
+        else:
+            log.info(
+                "Ticket #%d opened (%s): %s — answer with: udbudsbot escalations answer %d TEXT",
+                ticket.id,
+                ticket.language,
+                ticket.question,
+                ticket.id,
+            )
+
+    async def notify_reminder(self, ticket: TicketView) -> None:
+        log.info("Ticket #%d is still waiting for an answer: %s", ticket.id, ticket.question)
+
+    async def notify_delivery_failed(self, ticket: TicketView, reason: str) -> None:
+        log.info("The answer to ticket #%d could not be delivered: %s", ticket.id, reason)

@@ -1,0 +1,122 @@
+"""Values the desk hands out: what staff see of a ticket, who answers, what was erased.
+
+Views never carry the asker's platform identity; staff see a pseudonymous
+reference instead (see ``privacy``).
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+CLI_PLATFORM = "cli"
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    DELIVERED = "delivered"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (TicketStatus.CLOSED, TicketStatus.EXPIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A record the bot considered but was not confident enough to answer with."""
+
+    title: str
+    record_id: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """A person answering from a channel or the command line.
+
+    ``in_staff_destination`` is the channel's word that the person belongs to
+    the configured staff chat/channel; the desk may narrow further by
+    ``Settings.staff_ids``. The command line (platform ``cli``) is the
+    operator at the machine and always counts as staff.
+    """
+
+    platform: str
+    user_id: str
+    display: str
+    in_staff_destination: bool = False
+
+    @classmethod
+    def operator(cls) -> StaffMember:
+        user = getpass.getuser()
+        return cls(platform=CLI_PLATFORM, user_id=user, display=user)
+
+    @property
+    def qualified_id(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    """A ticket as staff see it.
+
+    ``follow_ups`` are later questions from the same asker that joined this
+    open ticket; a notification for a ticket with follow-ups announces the
+    newest one. ``asker`` is a pseudonym (``asker-7f3a9c``), ``None`` once
+    the asker's data has been erased. ``problem`` explains a stored field that
+    could not be read (the raw value stays in the database).
+    """
+
+    id: int
+    status: TicketStatus
+    question: str
+    language: str
+    platform: str
+    asker: str | None
+    candidates: tuple[Candidate, ...]
+    confidence: float
+    created_at: datetime
+    updated_at: datetime
+    follow_ups: tuple[str, ...] = ()
+    answer: str | None = None
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+    delivered_at: datetime | None = None
+    closed_at: datetime | None = None
+    reminded_at: datetime | None = None
+    erased_at: datetime | None = None
+    learned_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def joined(self) -> bool:
+        """True when the last question joined an already open ticket."""
+        return bool(self.follow_ups)
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What ``forget_user`` erased."""
+
+    tickets: tuple[int, ...] = ()
+    deliveries: int = 0
+    feedback: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.tickets) + self.deliveries + self.feedback
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    """What ``apply_retention`` did."""
+
+    expired: int = 0
+    erased_tickets: int = 0
+    erased_deliveries: int = 0
+    erased_feedback: int = 0
+    pruned_events: int = 0
