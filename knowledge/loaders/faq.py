@@ -61,7 +61,9 @@ def _entry(node: yaml.Node, shown: Path, result: Loaded[FaqEntry]) -> FaqEntry:
             fields.key_lines["source_url"],
         )
     texts = {
-        language: _text(fields[language], f"{label}, '{language}'", shown, result)
+        language: _text(
+            fields[language], f"{label}, '{language}'", fields.key_lines[language], shown, result
+        )
         for language in LANGUAGES
         if language in fields
     }
@@ -78,7 +80,8 @@ def _entry(node: yaml.Node, shown: Path, result: Loaded[FaqEntry]) -> FaqEntry:
     )
 
 
-def _text(node: yaml.Node, label: str, shown: Path, result: Loaded[FaqEntry]) -> FaqText:
+def _text(node: yaml.Node, label: str, line: int, shown: Path, result: Loaded[FaqEntry]) -> FaqText:
+    """One language of an entry; ``line`` is where its key stands, named when a field is missing."""
     fields = yamlnodes.mapping(node, label)
     for problem in yamlnodes.unknown_keys(fields, TEXT_KEYS, label):
         result.problem(shown, problem.message, problem.line)
@@ -86,7 +89,7 @@ def _text(node: yaml.Node, label: str, shown: Path, result: Loaded[FaqEntry]) ->
     answer = yamlnodes.text(fields.get("answer"), f"{label}: 'answer'")
     for key, value in (("question", question), ("answer", answer)):
         if not value:
-            raise yamlnodes.YamlFormatError(f"{label} has no '{key}'", yamlnodes.line_of(node))
+            raise yamlnodes.YamlFormatError(f"{label} has no '{key}'", line)
     return FaqText(
         question=question,
         answer=answer,

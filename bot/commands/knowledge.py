@@ -1,0 +1,71 @@
+"""``udbudsbot knowledge check``: load a knowledge pack and say what loaded and what did not.
+
+Staff run it after replacing or editing the pack, before restarting the bot;
+the exit code (1 when there are problems) lets a deployment script refuse a
+broken pack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from knowledge.model import LANGUAGES, KnowledgeBase
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("knowledge", help="inspect the knowledge pack")
+    actions = parser.add_subparsers(dest="knowledge_action", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check",
+        help="load a knowledge pack, list what loaded and every problem (exit 1 on problems)",
+    )
+    check.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="the pack directory (default: UDBUDSBOT_KNOWLEDGE_DIR, else the shipped pack)",
+    )
+    check.set_defaults(handler=check_pack)
+
+
+def check_pack(args: argparse.Namespace) -> int:
+    from bot.config import Settings  # noqa: PLC0415 - reads .env; only when the command runs
+    from knowledge.pack import default_pack_dir, load_knowledge  # noqa: PLC0415
+
+    directory: Path = args.directory or Settings().knowledge_dir or default_pack_dir()
+    if not directory.is_dir():
+        print(f"udbudsbot knowledge check: no such directory: {directory}", file=sys.stderr)
+        return 2
+    kb = load_knowledge(directory)
+    print(f"Knowledge pack: {directory}")
+    print(summary(kb))
+    if not kb.problems:
+        print("No problems found.")
+        return 0
+    count = len(kb.problems)
+    print(f"{count} problem{'s' if count != 1 else ''}:")
+    for problem in kb.problems:
+        print(f"  {problem}")
+    return 1
+
+
+def summary(kb: KnowledgeBase) -> str:
+    """Counts per kind and language, so staff see at a glance whether a language is thin."""
+    passages = Counter(passage.language for passage in kb.passages)
+    documents = len({passage.source_file for passage in kb.passages})
+    faq = Counter(language for entry in kb.faqs for language in entry.languages)
+    rows = (
+        ("passages", len(kb.passages), f"{_by_language(passages)} from {documents} documents"),
+        ("FAQ entries", len(kb.faqs), _by_language(faq)),
+        ("tenders", len(kb.tenders), ""),
+        ("glossary groups", len(kb.glossary), ""),
+    )
+    return "\n".join(f"  {name:<16}{count:>5}  {detail}".rstrip() for name, count, detail in rows)
+
+
+def _by_language(counts: Counter[str]) -> str:
+    return "(" + ", ".join(f"{language} {counts[language]}" for language in LANGUAGES) + ")"
