@@ -36,14 +36,10 @@ _DOCUMENT_LOADERS: dict[str, Callable[[Path, Path | None], Loaded[Passage]]] = {
     ".pdf": load_pdf,
     ".docx": load_docx,
 }
-# Formats staff may reasonably drop in that the loaders cannot read: say so, do not skip silently.
-_CONVERT_FIRST = {
-    ".doc": ".docx",
-    ".odt": ".docx",
-    ".rtf": ".docx",
-    ".xls": ".xlsx",
-    ".ods": ".xlsx",
-}
+# Formats staff may reasonably drop where a document or a tender plan belongs, but that the
+# loaders cannot read: say so rather than skip them silently.
+_DOCUMENT_CONVERT = {".doc": ".docx", ".odt": ".docx", ".rtf": ".docx", ".pages": ".docx"}
+_TENDERS_CONVERT = {".xls": ".xlsx", ".ods": ".xlsx", ".numbers": ".xlsx"}
 
 
 class FileKind(StrEnum):
@@ -88,14 +84,16 @@ def _kind(relative: Path) -> FileKind | None:
             return FileKind.SIDECAR
         if suffix in _DOCUMENT_LOADERS:
             return FileKind.DOCUMENT
-    elif top == FAQ_DIR and suffix in (".yaml", ".yml"):
-        return FileKind.FAQ
-    elif (not top or top == TENDERS_DIR) and suffix in (".csv", ".xlsx"):
-        return FileKind.TENDERS
-    elif not top and relative.name.casefold() in GLOSSARY_NAMES:
+        return FileKind.UNSUPPORTED if suffix in _DOCUMENT_CONVERT else None
+    if top == FAQ_DIR:
+        return FileKind.FAQ if suffix in (".yaml", ".yml") else None
+    if top in ("", TENDERS_DIR):
+        if suffix in (".csv", ".xlsx"):
+            return FileKind.TENDERS
+        if suffix in _TENDERS_CONVERT:
+            return FileKind.UNSUPPORTED
+    if not top and relative.name.casefold() in GLOSSARY_NAMES:
         return FileKind.GLOSSARY
-    if top in (DOCUMENTS_DIR, TENDERS_DIR, "") and suffix in _CONVERT_FIRST:
-        return FileKind.UNSUPPORTED
     return None
 
 
@@ -117,7 +115,8 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         if file.kind is FileKind.DOCUMENT:
             passages.extend(_DOCUMENT_LOADERS[file.path.suffix.casefold()](file.path, root))
         elif file.kind is FileKind.UNSUPPORTED:
-            target = _CONVERT_FIRST[file.path.suffix.casefold()]
+            suffix = file.path.suffix.casefold()
+            target = _DOCUMENT_CONVERT.get(suffix) or _TENDERS_CONVERT[suffix]
             kb.problems.append(
                 LoadProblem(file.relative, f"cannot read this format: save it as {target}")
             )

@@ -62,6 +62,8 @@ def test_problems_from_all_files_are_collected_in_a_stable_order(tmp_path: Path)
     (root / "tenders.csv").write_text("titel,kilde\nA,\n", encoding="utf-8")
     (root / "documents" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     (root / "documents" / "empty.md").write_text("", encoding="utf-8")
+    (root / "tenders" / "old-plan.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (root / "letter.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # not where knowledge goes: ignored
 
     kb = load_knowledge(root)
 
@@ -71,6 +73,7 @@ def test_problems_from_all_files_are_collected_in_a_stable_order(tmp_path: Path)
         "faq/broken.yaml:2: invalid YAML: while parsing a flow node did not find expected node "
         "content",
         "tenders.csv:2: 'kilde' is empty (every answer cites); row skipped",
+        "tenders/old-plan.xls: cannot read this format: save it as .xlsx",
     ]
     # Everything else still loads.
     assert [f.id for f in kb.faqs] == ["invoice", "espd"]

@@ -47,7 +47,7 @@ def check_pack(args: argparse.Namespace) -> int:
         print("No problems found.")
         return 0
     count = len(kb.problems)
-    print(f"{count} problem{'s' if count != 1 else ''}:")
+    print(f"{_plural(count, 'problem')}:")
     for problem in kb.problems:
         print(f"  {problem}")
     return 1
@@ -59,7 +59,11 @@ def summary(kb: KnowledgeBase) -> str:
     documents = len({passage.source_file for passage in kb.passages})
     faq = Counter(language for entry in kb.faqs for language in entry.languages)
     rows = (
-        ("passages", len(kb.passages), f"{_by_language(passages)} from {documents} documents"),
+        (
+            "passages",
+            len(kb.passages),
+            f"{_by_language(passages)} from {_plural(documents, 'document')}",
+        ),
         ("FAQ entries", len(kb.faqs), _by_language(faq)),
         ("tenders", len(kb.tenders), ""),
         ("glossary groups", len(kb.glossary), ""),
@@ -69,3 +73,7 @@ def summary(kb: KnowledgeBase) -> str:
 
 def _by_language(counts: Counter[str]) -> str:
     return "(" + ", ".join(f"{language} {counts[language]}" for language in LANGUAGES) + ")"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

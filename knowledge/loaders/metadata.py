@@ -22,8 +22,13 @@ from knowledge.model import LANGUAGES
 META_KEYS: tuple[str, ...] = ("title", "source_url", "language", "effective_date")
 SIDECAR_SUFFIX = ".meta.yaml"
 
-_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
-_SOURCE_LINE = re.compile(r"^\s*(?:source|kilde)\s*:\s*(" + _URL.pattern + r")\s*$", re.IGNORECASE)
+# A web address inside running text: trailing punctuation belongs to the sentence.
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)\]]", re.IGNORECASE)
+# A value that is meant to be a web address as a whole.
+_WHOLE_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:source|kilde)\s*:\s*(" + _URL.pattern + r")[.,;]?\s*$", re.IGNORECASE
+)
 _SOURCE_ANYWHERE = re.compile(r"\b(?:source|kilde)\s*:\s*(" + _URL.pattern + ")", re.IGNORECASE)
 
 
@@ -43,7 +48,7 @@ class DocumentMeta:
 
 
 def is_url(value: str) -> bool:
-    return _URL.fullmatch(value) is not None
+    return _WHOLE_URL.fullmatch(value) is not None
 
 
 def first_url(value: str) -> str:
@@ -68,22 +73,20 @@ def prettified_stem(path: Path) -> str:
     return words[:1].upper() + words[1:]
 
 
-def meta_from_yaml(
-    fields_: yamlnodes.Fields, shown: Path, what: str, result: Loaded
-) -> DocumentMeta:
+def meta_from_yaml(given: yamlnodes.Fields, shown: Path, what: str, result: Loaded) -> DocumentMeta:
     """Read the four metadata keys; each bad value is a problem and is left empty."""
-    for problem in yamlnodes.unknown_keys(fields_, META_KEYS, what):
+    for problem in yamlnodes.unknown_keys(given, META_KEYS, what):
         result.problem(shown, problem.message, problem.line)
     values: dict[str, str] = {}
     for key in META_KEYS:
         try:
-            values[key] = yamlnodes.text(fields_.get(key), f"'{key}'")
+            values[key] = yamlnodes.text(given.get(key), f"'{key}'")
         except yamlnodes.YamlFormatError as problem:
             result.problem(shown, problem.message, problem.line)
             values[key] = ""
 
     def line(key: str) -> int | None:
-        return fields_.key_lines.get(key)
+        return given.key_lines.get(key)
 
     source_url = values["source_url"]
     if source_url and not is_url(source_url):

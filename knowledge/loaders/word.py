@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from knowledge.loaders.language import normalise_language
 from knowledge.loaders.metadata import (
@@ -17,6 +17,10 @@ from knowledge.loaders.metadata import (
 from knowledge.loaders.result import Loaded, display_path
 from knowledge.loaders.sections import SectionBuilder, build_passages
 from knowledge.model import Passage
+
+if TYPE_CHECKING:
+    from docx.styles.style import ParagraphStyle
+    from docx.table import Table
 
 # Word stores built-in style names in English whatever the user's language;
 # "Overskrift" covers documents whose styles were created by hand in Danish.
@@ -39,7 +43,7 @@ def load_docx(path: Path, root: Path | None = None) -> Loaded[Passage]:
 
 def _read(path: Path) -> tuple[SectionBuilder, DocumentMeta, str]:
     import docx  # noqa: PLC0415 - costs 0.1 s, paid only when a pack has a DOCX
-    from docx.table import Table  # noqa: PLC0415
+    from docx.table import Table  # noqa: PLC0415 - needed at run time for isinstance
 
     document = docx.Document(str(path))
     builder = SectionBuilder()
@@ -70,7 +74,7 @@ def _read(path: Path) -> tuple[SectionBuilder, DocumentMeta, str]:
     return builder, embedded, "\n".join(texts)
 
 
-def _heading_level(style: Any) -> int:
+def _heading_level(style: ParagraphStyle | None) -> int:
     """The heading level of a paragraph style, following the styles it is based on."""
     while style is not None:
         named = _HEADING_STYLE.match(style.name or "")
@@ -83,7 +87,7 @@ def _heading_level(style: Any) -> int:
     return 0
 
 
-def _table_text(table: Any) -> str:
+def _table_text(table: Table) -> str:
     """A table as one line per row, cells separated by ' | ' (merged cells once)."""
     rows: list[str] = []
     for row in table.rows:
