@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "chat",
     "escalations",
     "faq",
     "knowledge",

@@ -1,0 +1,77 @@
+"""Turn a retrieved record into answer text in the asker's language.
+
+FAQ entries are answered with their own answer; a policy passage is quoted by
+its heading and the sentences that bear on the question (all of it when it is
+short); a tender is shown field by field. Nothing is paraphrased by the bot,
+so an answer never holds a fact the knowledge does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+from bot import tender_query
+from bot.texts import text
+from knowledge.model import FaqEntry, Passage, Record, Tender
+
+Terms = Callable[[str, str], set[str]]
+"""Content terms of a text in a language (normalised, stemmed): used to rank sentences."""
+
+SHORT_PASSAGE = 700
+MAX_SENTENCES = 4
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])|\n+")
+
+
+def record_language(record: Record, language: str) -> str:
+    """The language the answer will actually be written in."""
+    if isinstance(record, FaqEntry):
+        return record.text_for(language)[0]
+    if isinstance(record, Passage):
+        return record.language
+    return language
+
+
+def compose(record: Record, question: str, language: str, terms: Terms) -> str:
+    """The answer body for ``record`` (citations are rendered by the channel)."""
+    if isinstance(record, FaqEntry):
+        body = record.text_for(language)[1].answer.strip()
+    elif isinstance(record, Passage):
+        body = f"{record.heading}\n{_relevant_part(record.text, question, language, terms)}"
+    else:
+        body = tender_query.render(record, language)
+    notes = []
+    if record_language(record, language) != language:
+        notes.append(text("other_language_answer", language))
+    if language == "en" and _danish_source(record):
+        notes.append(text("authoritative_danish", language))
+    return "\n\n".join([body, *notes])
+
+
+def split_sentences(passage: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(passage) if part.strip()]
+
+
+def _relevant_part(passage: str, question: str, language: str, terms: Terms) -> str:
+    """The whole passage when short, else the sentences sharing most terms with the question."""
+    passage = passage.strip()
+    if len(passage) <= SHORT_PASSAGE:
+        return passage
+    sentences = split_sentences(passage)
+    wanted = terms(question, language)
+    scored = sorted(
+        range(len(sentences)),
+        key=lambda i: (-len(wanted & terms(sentences[i], language)), i),
+    )
+    keep = sorted(scored[:MAX_SENTENCES])
+    return " ".join(sentences[i] for i in keep)
+
+
+def _danish_source(record: Record) -> bool:
+    """Sources on Danish sites (.dk) are Danish texts; English answers say they rule."""
+    if isinstance(record, Tender | FaqEntry) and record.source_url.startswith("udbudsbot:"):
+        return False
+    host = urlparse(record.source_url).hostname or ""
+    return host.endswith(".dk")

@@ -1,0 +1,374 @@
+"""The platform-neutral brain: a ``Question`` in, a ``Reply`` out.
+
+Order of decisions, each a cause rather than a case:
+
+1. Form: empty or unreadable messages, language switches, choices picked
+   from an earlier reply, commands and social phrases.
+2. Things only a person may handle: an explicit request for a person, a
+   request about one's own case (a meeting, a check, why we lost), and
+   private help with a bid — redirected to the tender's official Q&A,
+   because equal treatment forbids answering one bidder privately.
+3. Tender listings from the tender rows, never from free text; an empty or
+   future-looking result goes to a person, because the list is not the
+   official tender plan and "none" would be a guess.
+4. Retrieval: a confident hit is answered with its citations; close
+   candidates are offered as choices; a procurement question without a
+   confident hit is escalated; anything else is out of scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from bot import answers, intents, tender_query
+from bot.conversation import Action, Asker, Choice, Question, Reply
+from bot.escalation.views import Candidate, Erasure, TicketView
+from bot.language import LanguageDetector, requested_language
+from bot.scope import ScopeChecker
+from bot.texts import CONTACT_SOURCE, text
+from index.search import Hit, SearchIndex
+from knowledge.model import Citation, Kind, KnowledgeBase, Record, Tender
+
+MAX_QUESTION_CHARS = 1000
+PICK_PREFIX = "pick:"
+CLARIFY_FLOOR_RATIO = 0.6
+CLARIFY_MARGIN = 0.15
+SAME_LANGUAGE_MARGIN = 0.15
+MAX_LISTED_TENDERS = 8
+SESSION_LIMIT = 10_000
+
+
+class Escalations(Protocol):
+    """The part of the escalation desk (``EscalationDesk``) the assistant needs."""
+
+    async def open_ticket(
+        self,
+        question: str,
+        language: str,
+        asker: Asker,
+        candidates: Sequence[Candidate] = (),
+        confidence: float | None = None,
+    ) -> TicketView: ...
+
+    async def forget_user(self, platform: str, user_id: str) -> Erasure: ...
+
+
+@dataclass(slots=True)
+class _Session:
+    language: str | None = None
+    preferred: str | None = None
+    last_question: str = ""
+    hits: list[Hit] = field(default_factory=list)
+
+
+class Assistant:
+    """Decides and words the reply; channels only render it."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        index: SearchIndex,
+        desk: Escalations | None,
+        *,
+        answer_threshold: float,
+        terms: answers.Terms,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._knowledge = knowledge
+        self._index = index
+        self._desk = desk
+        self._threshold = answer_threshold
+        self._terms = terms
+        self._today = today
+        self._languages = LanguageDetector(
+            danish_terms=(t for g in knowledge.glossary for t in g.da),
+            english_terms=(t for g in knowledge.glossary for t in g.en),
+        )
+        self._scope = ScopeChecker(term for group in knowledge.glossary for term in group.terms)
+        self._sessions: OrderedDict[tuple[str, str], _Session] = OrderedDict()
+
+    async def reply(self, question: Question) -> Reply:
+        session = self._session(question.asker)
+        message, truncated = _clean(question.text)
+        if not any(char.isalnum() for char in message):
+            language = session.preferred or question.language_hint or session.language or "da"
+            return Reply(Action.SMALL_TALK, text("empty", language), language)
+        switched = requested_language(message)
+        if switched:
+            session.preferred = session.language = switched
+            return Reply(Action.SMALL_TALK, text("language_switched", switched), switched)
+        language = session.preferred or self._languages.detect(
+            message, hint=question.language_hint or session.language
+        )
+        session.language = language
+        reply = await self._decide(message, language, question.asker, session)
+        if truncated:
+            reply = _with_note(reply, text("too_long", language))
+        return reply
+
+    async def _decide(self, message: str, language: str, asker: Asker, session: _Session) -> Reply:
+        if message.startswith(PICK_PREFIX):
+            return self._picked(message.removeprefix(PICK_PREFIX), language, session)
+        recognised = intents.recognise(message)
+        match recognised.intent:
+            case intents.Intent.GREETING:
+                return Reply(Action.SMALL_TALK, text("greeting", language), language)
+            case intents.Intent.THANKS:
+                return Reply(Action.SMALL_TALK, text("thanks", language), language)
+            case intents.Intent.HELP:
+                return Reply(Action.SMALL_TALK, text("help", language), language)
+            case intents.Intent.CONTACT:
+                return Reply(
+                    Action.ANSWER,
+                    text("contact", language),
+                    language,
+                    citations=(Citation("Indkøb og Udbud", CONTACT_SOURCE),),
+                    confidence=1.0,
+                )
+            case intents.Intent.HUMAN:
+                wanted = recognised.argument or session.last_question or message
+                return await self._escalate(
+                    wanted, language, asker, session.hits, "human_requested"
+                )
+            case intents.Intent.DELETE:
+                return await self._forget(asker, language)
+            case intents.Intent.TENDER_LIST:
+                return await self._list_tenders(recognised.argument or message, language, asker)
+        session.last_question = message
+        if intents.asks_about_own_case(message):
+            session.hits = self._index.search(message, k=5, language=language)
+            return await self._escalate(message, language, asker, session.hits)
+        if intents.asks_private_bid_help(message):
+            return self._redirect(language, self._mentioned_tender(message, language))
+        hits = self._index.search(message, k=8, language=language)
+        session.hits = hits
+        return await self._from_hits(message, language, asker, hits)
+
+    async def _from_hits(self, message: str, language: str, asker: Asker, hits: list[Hit]) -> Reply:
+        top = hits[0] if hits else None
+        if top is not None and top.confidence >= self._threshold:
+            best = _prefer_language(hits, language)
+            if (
+                isinstance(best.record, Tender)
+                and tender_query.is_open(best.record, self._today())
+                and intents.mentions_ongoing_tender(message)
+            ):
+                return self._redirect(language, best.record)
+            return self._answer(best, message, language)
+        if top is not None and self._should_clarify(hits):
+            return self._clarify(hits, language)
+        if self._scope.in_domain(message):
+            return await self._escalate(message, language, asker, hits)
+        return Reply(
+            Action.OUT_OF_SCOPE,
+            text("out_of_scope", language),
+            language,
+            confidence=top.confidence if top else 0.0,
+        )
+
+    def _answer(self, hit: Hit, message: str, language: str) -> Reply:
+        record = hit.record
+        body = answers.compose(record, message, language, self._terms)
+        if isinstance(record, Tender):
+            body = f"{body}\n\n{text('tenders_disclaimer', language)}"
+        return Reply(
+            Action.ANSWER,
+            body,
+            language,
+            citations=(record.citation(language),),
+            confidence=hit.confidence,
+            record_ids=(record.id,),
+        )
+
+    def _should_clarify(self, hits: list[Hit]) -> bool:
+        floor = self._threshold * CLARIFY_FLOOR_RATIO
+        close = [h for h in hits[:3] if h.confidence >= floor]
+        return len(close) >= 2 and close[0].confidence - close[1].confidence <= CLARIFY_MARGIN
+
+    def _clarify(self, hits: list[Hit], language: str) -> Reply:
+        floor = self._threshold * CLARIFY_FLOOR_RATIO
+        seen: set[str] = set()
+        choices = []
+        for hit in hits[:3]:
+            label = _label(hit.record, language)
+            if hit.confidence < floor or label in seen:
+                continue
+            seen.add(label)
+            choices.append(Choice(label=label, value=PICK_PREFIX + _short_id(hit.record.id)))
+        choices.append(Choice(label=text("clarify_none", language), value="/menneske"))
+        return Reply(
+            Action.CLARIFY,
+            text("clarify", language),
+            language,
+            confidence=hits[0].confidence,
+            choices=tuple(choices),
+        )
+
+    def _picked(self, short_id: str, language: str, session: _Session) -> Reply:
+        for hit in session.hits:
+            if _short_id(hit.record.id) == short_id:
+                return self._answer(hit, session.last_question, language)
+        return Reply(Action.SMALL_TALK, text("help", language), language)
+
+    async def _escalate(
+        self,
+        message: str,
+        language: str,
+        asker: Asker,
+        hits: Sequence[Hit],
+        wording: str = "escalated",
+    ) -> Reply:
+        candidates = [
+            Candidate(
+                title=_label(hit.record, language),
+                record_id=hit.record.id,
+                confidence=hit.confidence,
+            )
+            for hit in hits[:3]
+        ]
+        confidence = hits[0].confidence if hits else 0.0
+        if self._desk is None:
+            unsent = text("escalated_no_desk", language)
+            return Reply(Action.ESCALATE, unsent, language, confidence=confidence)
+        ticket = await self._desk.open_ticket(message, language, asker, candidates, confidence)
+        key = "escalated_joined" if ticket.joined else wording
+        return Reply(
+            Action.ESCALATE,
+            text(key, language, ticket=ticket.id),
+            language,
+            confidence=confidence,
+            ticket_id=ticket.id,
+        )
+
+    def _redirect(self, language: str, tender: Tender | None) -> Reply:
+        lines = [text("redirect_open_tender", language)]
+        citations: tuple[Citation, ...] = ()
+        if tender is not None:
+            lines.append(
+                text(
+                    "redirect_tender_line",
+                    language,
+                    title=tender.title,
+                    notice=tender.notice or "–",
+                    url=tender.source_url,
+                )
+            )
+            citations = (tender.citation(language),)
+        return Reply(Action.REDIRECT, "\n\n".join(lines), language, citations=citations)
+
+    def _mentioned_tender(self, message: str, language: str) -> Tender | None:
+        """The tender of our list a message is about, if one matches confidently."""
+        hits = self._index.search(message, k=3, kinds=(Kind.TENDER,), language=language)
+        if hits and hits[0].confidence >= self._threshold:
+            record = hits[0].record
+            return record if isinstance(record, Tender) else None
+        return None
+
+    async def _list_tenders(self, message: str, language: str, asker: Asker) -> Reply:
+        today = self._today()
+        wanted = tender_query.parse_request(message, today)
+        rows = tender_query.select(self._knowledge.tenders, wanted, today, self._tender_matches)
+        keywords = " ".join(wanted.keywords)
+        applied = text("tenders_filter", language, keywords=keywords) if keywords else ""
+        if not rows:
+            reply = await self._escalate(message, language, asker, [])
+            known = (
+                text("tenders_future_unknown", language, filter=applied)
+                if wanted.future
+                else text("tenders_none", language, filter=applied)
+            )
+            return _with_note(reply, known, first=True)
+        shown = rows[:MAX_LISTED_TENDERS]
+        parts = [text("tenders_intro", language, filter=applied)]
+        parts.extend(tender_query.render(row, language) for row in shown)
+        if len(rows) > len(shown):
+            parts.append(text("tenders_more", language, count=len(rows) - len(shown)))
+        parts.append(text("tenders_disclaimer", language))
+        return Reply(
+            Action.ANSWER,
+            "\n\n".join(parts),
+            language,
+            citations=tuple(row.citation(language) for row in shown),
+            confidence=1.0,
+            record_ids=tuple(row.id for row in shown),
+        )
+
+    def _tender_matches(self, tender: Tender, keywords: Sequence[str]) -> bool:
+        fields = " ".join((tender.title, tender.category, tender.notes, tender.buyer))
+        have = self._terms(fields, "da") | self._terms(fields, "en")
+        return any(
+            self._terms(word, "da") & have or self._terms(word, "en") & have for word in keywords
+        )
+
+    async def _forget(self, asker: Asker, language: str) -> Reply:
+        self._sessions.pop((asker.platform, asker.user_id), None)
+        erased = await self._desk.forget_user(asker.platform, asker.user_id) if self._desk else None
+        count = erased.total if erased else 0
+        key = "deleted" if count else "deleted_nothing"
+        return Reply(Action.SMALL_TALK, text(key, language, count=count), language)
+
+    def _session(self, asker: Asker) -> _Session:
+        key = (asker.platform, asker.user_id)
+        session = self._sessions.pop(key, None) or _Session()
+        self._sessions[key] = session
+        while len(self._sessions) > SESSION_LIMIT:
+            self._sessions.popitem(last=False)
+        return session
+
+
+def _clean(raw: str) -> tuple[str, bool]:
+    """Drop control characters and cap the length, so no input can break a reply."""
+    normalised = unicodedata.normalize("NFKC", raw)
+    cleaned = "".join(
+        char if char in "\n\t" or unicodedata.category(char)[0] != "C" else " "
+        for char in normalised
+    )
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        return cleaned[:MAX_QUESTION_CHARS], True
+    return cleaned, False
+
+
+def _prefer_language(hits: list[Hit], language: str) -> Hit:
+    """The top hit, or a nearly as good one already written in the asker's language."""
+    top = hits[0]
+    if language in top.record.languages:
+        return top
+    for hit in hits[1:]:
+        if (
+            language in hit.record.languages
+            and top.confidence - hit.confidence <= SAME_LANGUAGE_MARGIN
+        ):
+            return hit
+    return top
+
+
+def _label(record: Record, language: str) -> str:
+    if record.kind is Kind.PASSAGE:
+        return record.heading  # type: ignore[union-attr]
+    return record.citation(language).title
+
+
+def _short_id(record_id: str) -> str:
+    return hashlib.sha1(record_id.encode()).hexdigest()[:10]
+
+
+def _with_note(reply: Reply, note: str, *, first: bool = False) -> Reply:
+    body = f"{note}\n\n{reply.text}" if first else f"{reply.text}\n\n{note}"
+    return Reply(
+        reply.action,
+        body,
+        reply.language,
+        citations=reply.citations,
+        confidence=reply.confidence,
+        choices=reply.choices,
+        ticket_id=reply.ticket_id,
+        record_ids=reply.record_ids,
+    )

@@ -1,0 +1,164 @@
+"""``udbudsbot run``, ``chat``, ``ask`` and ``eval``: talking to the assistant.
+
+``run`` starts whatever is configured: the platform channels when their
+tokens are set, otherwise the terminal chat on the shipped knowledge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+from bot.conversation import Asker, Question
+from bot.evaluation import Graded, format_table, is_correct, read_items, summarise
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = subparsers.add_parser(
+        "run",
+        help="start the bot: Telegram/Slack when tokens are set, else the terminal chat",
+    )
+    run.set_defaults(handler=_run)
+
+    chat = subparsers.add_parser("chat", help="chat with the bot in the terminal")
+    chat.set_defaults(handler=_chat)
+
+    ask = subparsers.add_parser(
+        "ask",
+        help="answer one question, or one per line from standard input ('-')",
+        description=(
+            "Answer QUESTION, or with '-' one question per line from standard input "
+            "(the model is loaded once). Escalations create real tickets unless --dry-run."
+        ),
+    )
+    ask.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per answer")
+    ask.add_argument("--dry-run", action="store_true", help="do not create tickets")
+    ask.set_defaults(handler=_ask)
+
+    evaluate = subparsers.add_parser(
+        "eval",
+        help="grade the bot on a question file (dev-set format)",
+        description="Grade every line of FILE and print accuracy by language and action.",
+    )
+    evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
+    evaluate.add_argument("--failures", action="store_true", help="list every wrong reply")
+    evaluate.add_argument("--json", type=Path, metavar="OUT", help="also save results as JSON")
+    evaluate.set_defaults(handler=_eval)
+
+
+def _loading(settings: Settings, *, with_desk: bool = True) -> Runtime:
+    from bot.runtime import start_runtime  # heavy: torch
+
+    print("Indlæser viden og sprogmodel … / Loading knowledge and model …", file=sys.stderr)
+    return start_runtime(settings, with_desk=with_desk, progress=sys.stderr.isatty())
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    if settings.telegram_bot_token or settings.slack_bot_token:
+        from bot.channels.serve import serve
+
+        return serve(settings)
+    return _chat(args)
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.channels.console import run_chat
+
+    runtime = _loading(Settings())
+    try:
+        return run_chat(runtime)
+    finally:
+        runtime.close()
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot.channels.console import render_plain
+
+    runtime = _loading(Settings(), with_desk=not args.dry_run)
+    asker = Asker(platform="cli", user_id="ask", chat_id="ask")
+    questions = (line.strip() for line in sys.stdin) if args.question == "-" else [args.question]
+
+    async def answer_all() -> None:
+        for question in questions:
+            if not question:
+                continue
+            reply = await runtime.assistant.reply(Question(text=question, asker=asker))
+            if args.json:
+                record = {
+                    "question": question,
+                    "action": str(reply.action),
+                    "language": reply.language,
+                    "text": reply.text,
+                    "confidence": round(reply.confidence, 4),
+                    "citations": [asdict(c) for c in reply.citations],
+                    "choices": [asdict(c) for c in reply.choices],
+                }
+                print(json.dumps(record, ensure_ascii=False), flush=True)
+            else:
+                print(render_plain(reply), end="\n\n", flush=True)
+
+    try:
+        asyncio.run(answer_all())
+    finally:
+        runtime.close()
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"udbudsbot eval: no such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        items = list(read_items(args.file))
+    except ValueError as error:
+        print(f"udbudsbot eval: {error}", file=sys.stderr)
+        return 2
+    runtime = _loading(Settings(), with_desk=False)
+
+    async def grade_all() -> list[Graded]:
+        graded = []
+        for item in items:
+            asker = Asker(platform="eval", user_id=item.id, chat_id=item.id)
+            reply = await runtime.assistant.reply(Question(text=item.question, asker=asker))
+            graded.append(Graded(item, reply, is_correct(item, reply)))
+        return graded
+
+    results = asyncio.run(grade_all())
+    print(format_table(summarise(results)))
+    if args.failures:
+        for graded in (g for g in results if not g.correct):
+            print(
+                f"\n✗ {graded.item.id} [{graded.item.language}] expect {graded.item.expect}, "
+                f"got {graded.reply.action} ({graded.reply.confidence:.2f}): "
+                f"{graded.item.question}\n  {graded.reply.text[:300]!r}"
+            )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        "id": g.item.id,
+                        "language": g.item.language,
+                        "expect": g.item.expect,
+                        "action": str(g.reply.action),
+                        "confidence": g.reply.confidence,
+                        "correct": g.correct,
+                    }
+                    for g in results
+                ],
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+    return 0

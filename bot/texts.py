@@ -1,0 +1,204 @@
+"""Every user-facing sentence of udbudsbot, in Danish and English.
+
+Kept in one module so that wording is reviewed in one place and both
+languages stay in step; ``text(key, language, **values)`` fills placeholders.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CONTACT_EMAIL: Final = "bedreindkoeb@ba.aarhus.dk"
+CONTACT_PHONE: Final = "89 40 60 00"
+CONTACT_SOURCE: Final = (
+    "https://aarhus.dk/virksomhed/leverandoer-til-os/aarhus-kommunes-indkoebs-og-udbudspolitik/"
+    "udbud-og-udlicitering-af-driftsopgaver"
+)
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "greeting": {
+        "da": "Hej! Jeg svarer på spørgsmål om, hvordan Aarhus Kommune køber ind: udbud, "
+        "fakturering, tærskelværdier, klausuler og kommende udbud. Hvad vil du vide?",
+        "en": "Hi! I answer questions about how Aarhus Kommune buys: tenders, invoicing, "
+        "thresholds, clauses and upcoming tenders. What would you like to know?",
+    },
+    "thanks": {
+        "da": "Selv tak! Spørg bare igen, hvis der er mere.",
+        "en": "You're welcome! Just ask if there is anything else.",
+    },
+    "help": {
+        "da": "Skriv dit spørgsmål med dine egne ord, fx «hvordan sender jeg en faktura?» "
+        "eller «hvad er tærskelværdien i 2026?».\n"
+        "/udbud [søgeord] – udbud vi kender til, fx /udbud rengøring\n"
+        "/kontakt – hvem du kan kontakte i Indkøb og Udbud\n"
+        "/menneske – få et svar fra en medarbejder\n"
+        "/slet – slet de oplysninger, vi har gemt om dig\n"
+        "Skriv «English please» for at skifte til engelsk.",
+        "en": "Ask your question in your own words, e.g. “how do I send an invoice?” or "
+        "“what is the threshold in 2026?”.\n"
+        "/udbud [keyword] – tenders we know of, e.g. /udbud cleaning\n"
+        "/kontakt – who to contact at Indkøb og Udbud\n"
+        "/menneske – get an answer from a person\n"
+        "/slet – delete the data we keep about you\n"
+        "Write “på dansk” to switch to Danish.",
+    },
+    "contact": {
+        "da": "Indkøb og Udbud hører under Borgmesterens Afdeling, Rådhuspladsen 2, "
+        f"8000 Aarhus C. Telefon {CONTACT_PHONE}, e-mail {CONTACT_EMAIL}.",
+        "en": "Indkøb og Udbud is part of the Mayor's Department (Borgmesterens Afdeling), "
+        f"Rådhuspladsen 2, 8000 Aarhus C. Phone {CONTACT_PHONE}, e-mail {CONTACT_EMAIL}.",
+    },
+    "language_switched": {
+        "da": "Fint, jeg svarer på dansk fra nu af.",
+        "en": "Sure, I will answer in English from now on.",
+    },
+    "empty": {
+        "da": "Jeg fik ikke noget spørgsmål med. Skriv fx «hvordan sender jeg en faktura?».",
+        "en": "I didn't get a question. Try e.g. “how do I send an invoice?”.",
+    },
+    "too_long": {
+        "da": "(Dit spørgsmål var meget langt, så jeg har kun læst begyndelsen.)",
+        "en": "(Your question was very long, so I only read the beginning.)",
+    },
+    "authoritative_danish": {
+        "da": "",
+        "en": "Note: the sources are in Danish, and the Danish text is the authoritative one.",
+    },
+    "other_language_answer": {
+        "da": "(Svaret findes kun på engelsk.)",
+        "en": "(This answer is only available in Danish.)",
+    },
+    "sources": {"da": "Kilder", "en": "Sources"},
+    "clarify": {
+        "da": "Jeg er ikke helt sikker på, hvad du mener. Handler det om et af disse emner?",
+        "en": "I'm not quite sure what you mean. Is it about one of these?",
+    },
+    "clarify_none": {
+        "da": "Ingen af dem – spørg en medarbejder",
+        "en": "None of these – ask a person",
+    },
+    "escalated": {
+        "da": "Det kan jeg ikke svare sikkert på ud fra min viden, så jeg har sendt dit "
+        "spørgsmål videre til projektlederen i Erhverv Aarhus og Indkøb og Udbud "
+        "(sag #{ticket}). Du får svaret her, så snart en medarbejder har svaret.",
+        "en": "I can't answer that reliably from what I know, so I have passed your question "
+        "to the project lead at Erhverv Aarhus and Indkøb og Udbud (case #{ticket}). "
+        "You will get the answer here as soon as a person has replied.",
+    },
+    "escalated_no_desk": {
+        "da": "Det kan jeg ikke svare sikkert på ud fra min viden. Kontakt Indkøb og Udbud "
+        f"på {CONTACT_EMAIL} eller {CONTACT_PHONE}.",
+        "en": "I can't answer that reliably from what I know. Please contact Indkøb og Udbud "
+        f"at {CONTACT_EMAIL} or {CONTACT_PHONE}.",
+    },
+    "escalated_joined": {
+        "da": "Jeg har føjet dit spørgsmål til din åbne sag #{ticket}. En medarbejder svarer "
+        "dig her.",
+        "en": "I have added your question to your open case #{ticket}. A person will answer "
+        "you here.",
+    },
+    "human_requested": {
+        "da": "Selvfølgelig. Jeg har bedt en medarbejder om at svare dig (sag #{ticket}). "
+        "Svaret kommer her.",
+        "en": "Of course. I have asked a person to answer you (case #{ticket}). The answer "
+        "will come here.",
+    },
+    "redirect_open_tender": {
+        "da": "Spørgsmål til et udbud, der er i gang, kan jeg ikke besvare privat: af hensyn "
+        "til ligebehandling af alle tilbudsgivere skal afklarende spørgsmål stilles "
+        "skriftligt gennem udbuddets officielle spørgsmål-svar-funktion, så svaret deles med "
+        "alle. Find udbudsmaterialet og spørgsmålsfunktionen via udbudsbekendtgørelsen på "
+        "TED eller udbud.dk.",
+        "en": "I can't answer questions about a tender that is under way privately: to treat "
+        "all bidders equally, clarifying questions must be asked in writing through the "
+        "tender's official questions-and-answers function, so that every bidder sees the "
+        "answer. You find the tender documents and the Q&A through the contract notice on "
+        "TED or udbud.dk.",
+    },
+    "redirect_tender_line": {
+        "da": "Udbuddet i vores liste: {title} ({notice}) – {url}",
+        "en": "The tender in our list: {title} ({notice}) – {url}",
+    },
+    "out_of_scope": {
+        "da": "Det ligger uden for, hvad jeg kan hjælpe med. Jeg svarer på spørgsmål om at "
+        "sælge til Aarhus Kommune: udbud, tilbud, fakturering, tærskelværdier, klausuler og "
+        "kommende udbud. Skriv /menneske, hvis du vil have en medarbejder til at svare.",
+        "en": "That's outside what I can help with. I answer questions about selling to "
+        "Aarhus Kommune: tenders, bids, invoicing, thresholds, clauses and upcoming tenders. "
+        "Write /menneske if you would like a person to answer.",
+    },
+    "tenders_intro": {
+        "da": "Udbud i vores liste{filter}:",
+        "en": "Tenders in our list{filter}:",
+    },
+    "tenders_filter": {"da": " om «{keywords}»", "en": " about “{keywords}”"},
+    "tenders_none": {
+        "da": "Vores liste har ingen udbud{filter}.",
+        "en": "Our list has no tenders{filter}.",
+    },
+    "tenders_more": {
+        "da": "… og {count} mere. Skriv /udbud med et søgeord for at indsnævre.",
+        "en": "… and {count} more. Write /udbud with a keyword to narrow it down.",
+    },
+    "tenders_disclaimer": {
+        "da": "Listen er samlet fra offentlige udbudsbekendtgørelser og nyheder og er ikke "
+        "Aarhus Kommunes officielle udbudsplan. Den aktuelle plan får du hos Indkøb og Udbud "
+        f"({CONTACT_EMAIL}, {CONTACT_PHONE}) eller Erhverv Aarhus.",
+        "en": "The list is compiled from public contract notices and news and is not Aarhus "
+        "Kommune's official tender plan (udbudsplan). For the current plan, ask Indkøb og "
+        f"Udbud ({CONTACT_EMAIL}, {CONTACT_PHONE}) or Erhverv Aarhus.",
+    },
+    "tenders_future_unknown": {
+        "da": "Jeg kender ikke Aarhus Kommunes kommende udbud{filter}: min liste rummer kun "
+        "udbud, der allerede er offentliggjort, og er ikke den officielle udbudsplan.",
+        "en": "I don't know Aarhus Kommune's upcoming tenders{filter}: my list only holds "
+        "tenders that have already been published and is not the official tender plan.",
+    },
+    "tender_fields": {
+        "da": "status|offentliggjort|tilbudsfrist|forventet annoncering|anslået værdi|"
+        "kontraktperiode|bekendtgørelse|ordregiver|kategori|kontakt|bemærkning",
+        "en": "status|published|deadline|expected publication|estimated value|"
+        "contract period|notice|buyer|category|contact|notes",
+    },
+    "deleted": {
+        "da": "Dine oplysninger er slettet ({count} poster).",
+        "en": "Your data has been deleted ({count} records).",
+    },
+    "deleted_nothing": {
+        "da": "Vi havde ingen oplysninger gemt om dig.",
+        "en": "We had no data stored about you.",
+    },
+    "answer_from_staff": {
+        "da": "Svar på dit spørgsmål «{question}» fra Indkøb og Udbud:\n\n{answer}",
+        "en": "Answer to your question “{question}” from Indkøb og Udbud:\n\n{answer}",
+    },
+    "not_forgotten": {
+        "da": "Vi har ikke glemt dit spørgsmål (sag #{ticket}). En medarbejder vender tilbage "
+        "snarest.",
+        "en": "We haven't forgotten your question (case #{ticket}). A person will get back "
+        "to you soon.",
+    },
+    "learned_source": {
+        "da": "Svar fra en medarbejder i Indkøb og Udbud",
+        "en": "Answer from procurement staff (Indkøb og Udbud)",
+    },
+    "feedback_thanks": {
+        "da": "Tak for din tilbagemelding!",
+        "en": "Thanks for your feedback!",
+    },
+    "feedback_sorry": {
+        "da": "Ærgerligt. Vil du have, at en medarbejder svarer dig? Skriv /menneske.",
+        "en": "Sorry about that. Would you like a person to answer? Write /menneske.",
+    },
+    "unsupported_message": {
+        "da": "Jeg kan kun læse tekst. Skriv dit spørgsmål, så hjælper jeg gerne.",
+        "en": "I can only read text. Write your question and I'll gladly help.",
+    },
+}
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """The sentence ``key`` in ``language`` (Danish when the language is unknown)."""
+    variants = TEXTS[key]
+    template = variants.get(language) or variants["da"]
+    return template.format(**values) if values else template
