@@ -51,7 +51,8 @@ def load_markdown(path: Path, root: Path | None = None) -> Loaded[Passage]:
     first_heading = next((s.heading_path[0] for s in builder.sections if s.heading_path), "")
     meta = meta.or_else(
         DocumentMeta(
-            title=first_heading or prettified_stem(path), language=guess_language(body_text)
+            title=first_heading or prettified_stem(path),
+            language=meta.language or guess_language(body_text),
         )
     )
     result.extend(build_passages(builder.sections, meta, shown, MISSING_SOURCE_HINT))

@@ -159,14 +159,11 @@ def resolve_meta(
 ) -> DocumentMeta:
     """A PDF's or DOCX's metadata: the sidecar first, then the document's properties, then its
     text and file name."""
-    return (
-        read_sidecar(document, root, result)
-        .or_else(embedded)
-        .or_else(
-            DocumentMeta(
-                title=prettified_stem(document),
-                source_url=source_in_text(text),
-                language=guess_language(text),
-            )
+    given = read_sidecar(document, root, result).or_else(embedded)
+    return given.or_else(
+        DocumentMeta(
+            title=prettified_stem(document),
+            source_url=source_in_text(text),
+            language=given.language or guess_language(text),
         )
     )
