@@ -109,6 +109,24 @@ def test_unparseable_date_names_file_row_and_column_and_the_row_still_loads(
     ]
 
 
+def test_quoted_headings_below_a_title_line_are_found(tmp_path: Path) -> None:
+    text = (
+        '"Udbudsplan 2026; Aarhus Kommune"\n'
+        '"Titel";"Kilde";"Frist"\n'
+        '"Rengøring, skoler";"https://udbud.dk/9";"1.3.2026"\n'
+    )
+    loaded = load_tenders(write(tmp_path, text), tmp_path)
+
+    assert loaded.problems == []
+    [tender] = loaded.records
+    assert (tender.title, tender.source_url, tender.deadline, tender.row) == (
+        "Rengøring, skoler",
+        "https://udbud.dk/9",
+        date(2026, 3, 1),
+        3,
+    )
+
+
 def test_missing_required_column_is_a_problem_for_the_file(tmp_path: Path) -> None:
     text = "titel,kategori,tilbudsfrist\nRengøring,service,2025-10-24\n"
     loaded = load_tenders(write(tmp_path, text), tmp_path)

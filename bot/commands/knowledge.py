@@ -33,8 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def check_pack(args: argparse.Namespace) -> int:
-    from bot.config import Settings  # noqa: PLC0415 - reads .env; only when the command runs
-    from knowledge.pack import default_pack_dir, load_knowledge  # noqa: PLC0415
+    # Imported here so that `udbudsbot --help` does not pay for settings and loaders.
+    from bot.config import Settings
+    from knowledge.pack import default_pack_dir, load_knowledge
 
     directory: Path = args.directory or Settings().knowledge_dir or default_pack_dir()
     if not directory.is_dir():

@@ -57,7 +57,7 @@ def load_pdf(path: Path, root: Path | None = None) -> Loaded[Passage]:
 
 
 def _read(path: Path) -> tuple[list[str], DocumentMeta]:
-    from pypdf import PdfReader  # noqa: PLC0415 - costs 0.1 s, paid only when a pack has a PDF
+    from pypdf import PdfReader  # lazy: costs 0.1 s, paid only when a pack has a PDF
 
     reader = PdfReader(path)
     if reader.is_encrypted:

@@ -99,9 +99,13 @@ def load_tenders(path: Path, root: Path | None = None) -> Loaded[Tender]:
         return result
     header = _find_header(rows)
     missing = [name for name in REQUIRED if name not in header.columns]
+    for name in missing:
+        result.problem(
+            shown,
+            f"missing required column '{COLUMNS[name][0]}' or '{COLUMNS[name][1]}'",
+            header.row,
+        )
     if missing:
-        wanted = ", ".join(f"'{COLUMNS[name][0]}' or '{COLUMNS[name][1]}'" for name in missing)
-        result.problem(shown, f"missing required column {wanted}", header.row)
         return result
     for number, cells in rows:
         if number > header.row and any(cells):
@@ -113,15 +117,22 @@ def load_tenders(path: Path, root: Path | None = None) -> Loaded[Tender]:
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     text = decode_text(path.read_bytes())
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(_DELIMITERS, key=lambda d: _known_headings(first_line.split(d)))
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    lines = text.splitlines(keepends=True)
+    # The delimiter is the one that splits a heading row into the most known column names.
+    top = [line for line in lines if line.strip()][:HEADER_SEARCH_ROWS]
+    delimiter = max(
+        _DELIMITERS,
+        key=lambda d: max(
+            (_known_headings(row) for row in csv.reader(top, delimiter=d)), default=0
+        ),
+    )
+    reader = csv.reader(lines, delimiter=delimiter)
     for number, cells in enumerate(reader, start=1):
         yield number, [cell.strip() for cell in cells]
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    import openpyxl  # noqa: PLC0415 - costs 0.2 s, paid only when a pack has an XLSX
+    import openpyxl  # lazy: costs 0.2 s, paid only when a pack has an XLSX
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:

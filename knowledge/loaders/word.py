@@ -42,8 +42,8 @@ def load_docx(path: Path, root: Path | None = None) -> Loaded[Passage]:
 
 
 def _read(path: Path) -> tuple[SectionBuilder, DocumentMeta, str]:
-    import docx  # noqa: PLC0415 - costs 0.1 s, paid only when a pack has a DOCX
-    from docx.table import Table  # noqa: PLC0415 - needed at run time for isinstance
+    import docx  # lazy: costs 0.1 s, paid only when a pack has a DOCX
+    from docx.table import Table  # lazy: needed at run time for isinstance
 
     document = docx.Document(str(path))
     builder = SectionBuilder()
