@@ -91,7 +91,7 @@ class Assistant:
             danish_terms=(t for g in knowledge.glossary for t in g.da),
             english_terms=(t for g in knowledge.glossary for t in g.en),
         )
-        self._scope = ScopeChecker(term for group in knowledge.glossary for term in group.terms)
+        self._scope = ScopeChecker(knowledge.glossary, terms=terms)
         self._sessions: OrderedDict[tuple[str, str], _Session] = OrderedDict()
 
     async def reply(self, question: Question) -> Reply:

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from knowledge.model import GlossaryGroup
+
+Terms = Callable[[str, str], set[str]]
 
 _CORE_TERMS = """
 udbud udbyde licitation tilbud tilbudsgiver byde bud indkøb indkøber indkøbe køber købe
@@ -41,20 +45,37 @@ def _spellings(term: str) -> set[str]:
 
 
 class ScopeChecker:
-    """Recognises procurement vocabulary, including inside compounds."""
+    """Recognises procurement vocabulary: core words inside compounds, glossary terms by stem.
 
-    def __init__(self, extra_terms: Iterable[str] = ()) -> None:
-        words = [*_CORE_TERMS.split()]
-        for term in extra_terms:
-            words.extend(word for word in _WORD.findall(term) if len(word) >= 3)
-        terms = {spelling for word in words for spelling in _spellings(_fold(word))}
-        self._exact = frozenset(terms)
-        self._infixes = tuple(sorted(t for t in terms if len(t) >= _MIN_INFIX))
+    Glossary terms are compared as stemmed content words in their own language
+    (``terms`` drops that language's stop words), not as substrings: a
+    multi-word term such as "åbning af tilbud" must not make "åbningstiderne"
+    look like procurement, nor "call for tenders" make "for" a domain word.
+    """
+
+    def __init__(self, glossary: Iterable[GlossaryGroup] = (), terms: Terms | None = None) -> None:
+        core = {spelling for word in _CORE_TERMS.split() for spelling in _spellings(word)}
+        self._exact = frozenset(core)
+        self._infixes = tuple(sorted(t for t in core if len(t) >= _MIN_INFIX))
+        self._terms = terms
+        groups = list(glossary)
+        self._glossary = {
+            language: frozenset(
+                stem
+                for group in groups
+                for term in getattr(group, language)
+                for stem in (terms(term, language) if terms else ())
+            )
+            for language in ("da", "en")
+        }
 
     def in_domain(self, message: str) -> bool:
         for word in _WORD.findall(_fold(message)):
-            if word in self._exact:
+            if word in self._exact or any(term in word for term in self._infixes):
                 return True
-            if any(term in word for term in self._infixes):
-                return True
-        return False
+        if self._terms is None:
+            return False
+        return any(
+            not self._terms(message, language).isdisjoint(stems)
+            for language, stems in self._glossary.items()
+        )

@@ -59,8 +59,8 @@ class Passage:
         return (self.language,)
 
     def citation(self, language: str | None = None) -> Citation:
-        label = " › ".join((self.title, *self.heading_path[1:])) if self.heading_path else self.title
-        return Citation(title=label, url=self.source_url)
+        """Document title and the heading chain, so the asker can find the place."""
+        return Citation(title=" › ".join((self.title, *self.heading_path)), url=self.source_url)
 
 
 @dataclass(frozen=True, slots=True)
