@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.escalation import DeskError, EscalationDesk, StaffMember, TicketStatus, TicketView
+from bot.escalation.learned import learned_id
 
 AUDIT_COLUMNS = (
     "time",
@@ -115,7 +116,7 @@ def _answer(args: argparse.Namespace) -> int:
         ticket = await desk.answer(args.ticket, StaffMember.operator(), args.text, args.publish)
         print(f"Ticket #{ticket.id} answered; the bot delivers the answer to the asker.")
         if ticket.learned_id is not None:
-            print(f"Published as learned FAQ entry learned-{ticket.learned_id}.")
+            print(f"Published as learned FAQ entry {learned_id(ticket.learned_id)}.")
         return 0
 
     return run_on_desk(work)
@@ -200,7 +201,7 @@ def _details(ticket: TicketView) -> str:
         lines += ["", f"Answer by {ticket.answered_by} at {when(ticket.answered_at)}:"]
         lines.append(f"  {ticket.answer}")
     if ticket.learned_id is not None:
-        lines.append(f"Published as learned-{ticket.learned_id}.")
+        lines.append(f"Published as {learned_id(ticket.learned_id)}.")
     for label, value in (
         ("Delivered", ticket.delivered_at),
         ("Reminded", ticket.reminded_at),

@@ -18,19 +18,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "export", help="write learned entries as YAML in the knowledge pack's FAQ format"
     )
     export.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: stdout)")
+    export.add_argument(
+        "--source-url",
+        metavar="URL",
+        help="web page to cite for the entries (default: UDBUDSBOT_PUBLIC_URL); the knowledge "
+        "pack only accepts web addresses as sources",
+    )
     export.set_defaults(handler=_export)
 
 
 def _export(args: argparse.Namespace) -> int:
     async def work(desk: EscalationDesk) -> int:
         entries = [entry for _, entry in await desk.learned_entries()]
-        document = faq_yaml(entries)
+        source_url = args.source_url or desk.settings.public_url
+        document = faq_yaml(entries, source_url)
         if args.out is None:
             sys.stdout.write(document)
-            return 0
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(document, encoding="utf-8")
-        print(f"Wrote {len(entries)} learned FAQ entries to {args.out}.", file=sys.stderr)
+        else:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(document, encoding="utf-8")
+            print(f"Wrote {len(entries)} learned FAQ entries to {args.out}.", file=sys.stderr)
+        if entries and not source_url:
+            print(
+                "Note: the entries cite the desk (udbudsbot:learned/N); give --source-url "
+                "before moving them into the knowledge pack, which needs web addresses.",
+                file=sys.stderr,
+            )
         return 0
 
     return run_on_desk(work)

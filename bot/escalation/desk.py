@@ -32,7 +32,7 @@ from bot.escalation.errors import (
     UnknownTicketError,
 )
 from bot.escalation.interfaces import StaffNotifier
-from bot.escalation.learned import PUBLISH_PREFIX, learned_entry
+from bot.escalation.learned import learned_entry, strip_publish_prefix
 from bot.escalation.privacy import SECRET_KEY, Pseudonyms, redact_contacts, reference
 from bot.escalation.schema import (
     ANSWER,
@@ -232,10 +232,8 @@ class EscalationDesk:
         ``TicketClosedError``.
         """
         await self._require_staff(staff, "answer", ticket_id)
-        body = text.strip()
-        if body.lower().startswith(PUBLISH_PREFIX):
-            body = body[len(PUBLISH_PREFIX) :].strip()
-            publish = True
+        body, prefixed = strip_publish_prefix(text)
+        publish = publish or prefixed
         if not body:
             raise EmptyAnswerError()
         return await self._db(

@@ -9,6 +9,7 @@ which channels show as "answer from procurement staff"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,8 +19,16 @@ from bot.escalation.schema import LearnedFaq
 from knowledge.model import FaqEntry, FaqText
 
 PUBLISH_PREFIX = "/faq "
+_PUBLISH = re.compile(r"/faq(?:\s+|$)", re.IGNORECASE)
 LEARNED_SOURCE_PREFIX = "udbudsbot:learned/"
 LEARNED_TAG = "learned"
+
+
+def strip_publish_prefix(answer: str) -> tuple[str, bool]:
+    """The answer without a leading ``/faq``, and whether it was there (meaning: publish)."""
+    answer = answer.strip()
+    match = _PUBLISH.match(answer)
+    return (answer[match.end() :].strip(), True) if match else (answer, False)
 
 
 def learned_id(number: int) -> str:
@@ -40,15 +49,19 @@ def learned_entry(row: LearnedFaq) -> FaqEntry:
     )
 
 
-def faq_yaml(entries: Iterable[FaqEntry]) -> str:
+def faq_yaml(entries: Iterable[FaqEntry], source_url: str | None = None) -> str:
     """Entries in the knowledge pack's FAQ format (a YAML list), for staff to review or
-    move into the pack."""
+    move into the pack.
+
+    The pack wants a web address as every entry's source; ``source_url`` (the page
+    where staff publish such answers) replaces the desk reference when given.
+    """
     documents: list[dict[str, Any]] = []
     for entry in entries:
         item: dict[str, Any] = {
             "id": entry.id,
             "tags": list(entry.tags),
-            "source_url": entry.source_url,
+            "source_url": source_url or entry.source_url,
         }
         for language in entry.languages:
             text = entry.texts[language]

@@ -35,7 +35,7 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 _MIGRATION_LOCK = 0x75646264
 
 
-def create_desk_engine(url: str) -> Engine:
+def create_desk_engine(url: str, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """An engine for ``url``; for a SQLite file, its directory is created."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -49,7 +49,7 @@ def create_desk_engine(url: str) -> Engine:
         # Hand transaction control to the "begin" hook below.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -79,9 +79,16 @@ def migrate(engine: Engine) -> None:
 class DeskStore:
     """Runs units of work in transactions, retrying while the database is busy or away."""
 
-    def __init__(self, url: str, *, attempts: int = 5, first_delay: float = 0.2) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        attempts: int = 5,
+        first_delay: float = 0.2,
+        busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+    ) -> None:
         self.url = url
-        self.engine = create_desk_engine(url)
+        self.engine = create_desk_engine(url, busy_timeout_ms)
         self.attempts = attempts
         self.first_delay = first_delay
 
@@ -108,7 +115,7 @@ class DeskStore:
                 return attempt()
             except OperationalError as exc:
                 log.warning(
-                    "Desk database busy or unreachable (%s); retry in %.1fs", _reason(exc), delay
+                    "Desk database busy or unreachable (%s); retry in %.2fs", _reason(exc), delay
                 )
                 time.sleep(delay)
                 delay *= 2

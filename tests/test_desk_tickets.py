@@ -1,0 +1,239 @@
+"""Ticket lifecycle, joining an open ticket, who may answer, and bad answers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.escalation import (
+    Candidate,
+    EmptyAnswerError,
+    EscalationDesk,
+    NotStaffError,
+    OutboxWorker,
+    StaffMember,
+    TicketClosedError,
+    TicketStatus,
+    UnknownTicketError,
+)
+from tests.desk_support import (
+    STAFF,
+    RecordingDeliverer,
+    RecordingNotifier,
+    asker,
+    fixture_desk,  # noqa: F401 - fixture
+    fixture_desk_url,  # noqa: F401 - fixture
+    fixture_notifier,  # noqa: F401 - fixture
+    settings_for,
+)
+
+CANDIDATES = (
+    Candidate("Tærskelværdier 2026", "thresholds#2026", 0.41),
+    Candidate("Faktura til kommunen", "faq:invoice-format", 0.22),
+)
+
+
+async def test_lifecycle_open_answer_deliver_close(
+    desk: EscalationDesk, notifier: RecordingNotifier
+) -> None:
+    opened = await desk.open_ticket(
+        "Hvad gælder for bygge under 3 mio.?", "da", asker(), CANDIDATES
+    )
+    assert opened.status is TicketStatus.OPEN
+    assert opened.candidates == CANDIDATES
+    assert opened.confidence == pytest.approx(0.41)
+    assert [t.id for t in notifier.tickets] == [opened.id]
+
+    answered = await desk.answer(opened.id, STAFF, "Tilbudsloven gælder; spørg os om detaljer.")
+    assert answered.status is TicketStatus.ANSWERED
+    assert answered.answered_by == "Karen Indkøb"
+    assert answered.answer == "Tilbudsloven gælder; spørg os om detaljer."
+
+    telegram = RecordingDeliverer()
+    assert await OutboxWorker(desk, {"telegram": telegram}).process_once() == 1
+    [(to, text, language)] = telegram.sent
+    assert to == asker()
+    assert language == "da"
+    assert "Tilbudsloven gælder" in text
+    assert "Hvad gælder for bygge under 3 mio.?" in text
+    assert (await desk.ticket(opened.id)).status is TicketStatus.DELIVERED
+
+    closed = await desk.close(opened.id, STAFF)
+    assert closed.status is TicketStatus.CLOSED
+    with pytest.raises(TicketClosedError, match="already closed"):
+        await desk.close(opened.id, STAFF)
+    with pytest.raises(TicketClosedError):
+        await desk.answer(opened.id, STAFF, "for sent")
+
+
+async def test_ticket_is_committed_before_staff_hear_of_it(desk_url: str, tmp_path: Path) -> None:
+    """Staff (and then the asker) are told only about tickets another worker can already read."""
+    reader = EscalationDesk.open(settings_for(desk_url, tmp_path))
+    seen: list[str] = []
+
+    class CheckingNotifier(RecordingNotifier):
+        async def notify_ticket(self, ticket) -> None:  # type: ignore[no-untyped-def]
+            seen.append((await reader.ticket(ticket.id)).question)
+
+    writer = EscalationDesk.open(settings_for(desk_url, tmp_path), [CheckingNotifier()])
+    opened = await writer.open_ticket("Kan vi byde sammen med en anden virksomhed?", "da", asker())
+    assert seen == ["Kan vi byde sammen med en anden virksomhed?"]
+    assert (await reader.ticket(opened.id)).status is TicketStatus.OPEN
+    reader.dispose()
+    writer.dispose()
+
+
+async def test_second_question_joins_open_ticket_and_staff_are_told(
+    desk: EscalationDesk, notifier: RecordingNotifier
+) -> None:
+    first = await desk.open_ticket("Hvornår kommer rengøringsudbuddet?", "da", asker("7"))
+    second = await desk.open_ticket("Og hvor stort er det?", "da", asker("7"))
+    other = await desk.open_ticket("Where do I send invoices?", "en", asker("8"))
+
+    assert second.id == first.id
+    assert second.joined and not first.joined
+    assert second.question == "Hvornår kommer rengøringsudbuddet?"
+    assert second.follow_ups == ("Og hvor stort er det?",)
+    assert other.id != first.id
+    assert [(t.id, t.follow_ups) for t in notifier.tickets] == [
+        (first.id, ()),
+        (first.id, ("Og hvor stort er det?",)),
+        (other.id, ()),
+    ]
+
+    await desk.answer(first.id, STAFF, "I foråret.")
+    after_answer = await desk.open_ticket("Tak! Et andet spørgsmål ...", "da", asker("7"))
+    assert after_answer.id != first.id
+    assert not after_answer.joined
+
+
+async def test_simultaneous_questions_from_one_asker_make_one_ticket(desk: EscalationDesk) -> None:
+    views = await asyncio.gather(
+        *(desk.open_ticket(f"Spørgsmål {n}", "da", asker("9")) for n in range(4))
+    )
+    assert len({view.id for view in views}) == 1
+    ticket = await desk.ticket(views[0].id)
+    assert len(ticket.follow_ups) == 3
+    assert {ticket.question, *ticket.follow_ups} == {f"Spørgsmål {n}" for n in range(4)}
+
+
+async def test_only_staff_may_answer_and_refusals_are_audited(
+    desk: EscalationDesk, caplog: pytest.LogCaptureFixture
+) -> None:
+    ticket = await desk.open_ticket("Må jeg ringe til jer?", "da", asker())
+    outsider = StaffMember("telegram", "666", "Mallory", in_staff_destination=False)
+    with (
+        caplog.at_level(logging.WARNING, logger="bot.escalation.desk"),
+        pytest.raises(NotStaffError, match=r"Mallory .* not a member of the configured staff"),
+    ):
+        await desk.answer(ticket.id, outsider, "Ja, hele natten.")
+    with pytest.raises(NotStaffError):
+        await desk.close(ticket.id, outsider)
+
+    assert (await desk.ticket(ticket.id)).status is TicketStatus.OPEN
+    assert "Refused answer on ticket" in caplog.text
+    refusals = [row for row in await desk.audit_rows() if row["event"] == "refused"]
+    assert len(refusals) == 2
+    assert refusals[0]["actor"].startswith("asker-")
+    assert "666" not in refusals[0]["actor"] and "Mallory" not in refusals[0]["actor"]
+
+
+@pytest.mark.parametrize(
+    ("staff_ids", "member", "allowed"),
+    [
+        ((), StaffMember("slack", "U1", "A", in_staff_destination=True), True),
+        (("slack:U1",), StaffMember("slack", "U1", "A", in_staff_destination=True), True),
+        (("U1",), StaffMember("slack", "U1", "A", in_staff_destination=True), True),
+        (("slack:U1",), StaffMember("telegram", "U1", "A", in_staff_destination=True), False),
+        (("slack:U1",), StaffMember("slack", "U2", "B", in_staff_destination=True), False),
+        (("slack:U1",), StaffMember("slack", "U1", "A", in_staff_destination=False), False),
+        (("slack:U1",), StaffMember.operator(), True),
+    ],
+)
+async def test_staff_ids_narrow_the_staff_destination(
+    desk_url: str,
+    tmp_path: Path,
+    staff_ids: tuple[str, ...],
+    member: StaffMember,
+    allowed: bool,
+) -> None:
+    desk = EscalationDesk.open(settings_for(desk_url, tmp_path, staff_ids=staff_ids))
+    ticket = await desk.open_ticket("Spørgsmål", "da", asker())
+    assert desk.is_staff(member) is allowed
+    if allowed:
+        assert (await desk.answer(ticket.id, member, "Svar")).status is TicketStatus.ANSWERED
+    else:
+        with pytest.raises(NotStaffError):
+            await desk.answer(ticket.id, member, "Svar")
+    desk.dispose()
+
+
+async def test_bad_answers_are_refused_with_clear_messages(desk: EscalationDesk) -> None:
+    ticket = await desk.open_ticket("Spørgsmål", "da", asker())
+    with pytest.raises(UnknownTicketError, match="Ticket 999 does not exist"):
+        await desk.answer(999, STAFF, "Svar")
+    for empty in ("", "   \n ", "/faq ", "/faq    "):
+        with pytest.raises(EmptyAnswerError, match="empty"):
+            await desk.answer(ticket.id, STAFF, empty)
+    assert (await desk.ticket(ticket.id)).status is TicketStatus.OPEN
+    with pytest.raises(UnknownTicketError):
+        await desk.ticket(999)
+    with pytest.raises(UnknownTicketError):
+        await desk.close(999, STAFF)
+
+
+async def test_a_20000_character_answer_is_stored_and_delivered_whole(
+    desk: EscalationDesk,
+) -> None:
+    long_answer = "\n\n".join(f"Afsnit {n}. " + "Lang forklaring. " * 60 for n in range(20))
+    long_answer = long_answer[:20_000]
+    ticket = await desk.open_ticket("Forklar hele udbudsloven", "da", asker())
+    stored = await desk.answer(ticket.id, STAFF, long_answer)
+    assert stored.answer == long_answer.strip()
+    telegram = RecordingDeliverer()
+    await OutboxWorker(desk, {"telegram": telegram}).process_once()
+    assert long_answer.strip() in telegram.sent[0][1]
+
+
+async def test_a_second_answer_before_closing_is_delivered_too(desk: EscalationDesk) -> None:
+    ticket = await desk.open_ticket("Spørgsmål", "da", asker())
+    await desk.answer(ticket.id, STAFF, "Første svar")
+    await desk.answer(ticket.id, STAFF, "Rettelse: andet svar")
+    telegram = RecordingDeliverer()
+    await OutboxWorker(desk, {"telegram": telegram}).process_once()
+    assert [text.split("\n\n", 1)[1] for _, text, _ in telegram.sent] == [
+        "Første svar",
+        "Rettelse: andet svar",
+    ]
+    assert (await desk.ticket(ticket.id)).answer == "Rettelse: andet svar"
+
+
+async def test_staff_message_reference_maps_a_reply_back_to_its_ticket(
+    desk: EscalationDesk,
+) -> None:
+    first = await desk.open_ticket("Et", "da", asker("1"))
+    second = await desk.open_ticket("To", "da", asker("2"))
+    await desk.set_staff_message(first.id, "slack", "1732.0001")
+    await desk.set_staff_message(first.id, "telegram", "-100:55")
+    await desk.set_staff_message(second.id, "slack", "1732.0002")
+    await desk.set_staff_message(second.id, "slack", "1732.0002")  # idempotent
+
+    assert await desk.ticket_for_staff_message("slack", "1732.0001") == first.id
+    assert await desk.ticket_for_staff_message("telegram", "-100:55") == first.id
+    assert await desk.ticket_for_staff_message("slack", "1732.0002") == second.id
+    assert await desk.ticket_for_staff_message("slack", "nope") is None
+    assert await desk.ticket_for_staff_message("telegram", "1732.0001") is None
+    assert await desk.staff_message(first.id, "slack") == "1732.0001"
+    assert await desk.staff_message(second.id, "telegram") is None
+
+
+async def test_list_filters_by_status_newest_first(desk: EscalationDesk) -> None:
+    one = await desk.open_ticket("Et", "da", asker("1"))
+    two = await desk.open_ticket("To", "da", asker("2"))
+    await desk.answer(one.id, STAFF, "Svar")
+    assert [t.id for t in await desk.tickets()] == [two.id, one.id]
+    assert [t.id for t in await desk.tickets(TicketStatus.OPEN)] == [two.id]
+    assert [t.id for t in await desk.tickets(TicketStatus.ANSWERED)] == [one.id]
