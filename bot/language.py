@@ -39,7 +39,7 @@ _ENGLISH_WORDS = frozenset(
     the a an and or of to in on at for with from by about into is are was were be been being
     do does did done have has had can could may might must shall should will would what
     which who whom whose when where why how i you he she it we they me my our your their this
-    that these those there here not no yes please thanks thank hello hi get got give tell
+    that these those there here not no yes please thanks thank hello hi get got give tell help
     any some many much more most if then than so as just only also after before again
     municipality city company business supplier suppliers tender tenders bid bids invoice
     invoices bill payment contract contracts threshold thresholds deadline complaint

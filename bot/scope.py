@@ -50,7 +50,9 @@ class ScopeChecker:
     Glossary terms are compared as stemmed content words in their own language
     (``terms`` drops that language's stop words), not as substrings: a
     multi-word term such as "åbning af tilbud" must not make "åbningstiderne"
-    look like procurement, nor "call for tenders" make "for" a domain word.
+    look like procurement, nor "call for tenders" make "for" a domain word. A
+    term of several words counts only when all its words are there ("supply of
+    goods" is procurement, "a good recipe" is not).
     """
 
     def __init__(self, glossary: Iterable[GlossaryGroup] = (), terms: Terms | None = None) -> None:
@@ -60,12 +62,12 @@ class ScopeChecker:
         self._terms = terms
         groups = list(glossary)
         self._glossary = {
-            language: frozenset(
-                stem
+            language: {
+                frozenset(terms(term, language))
                 for group in groups
                 for term in getattr(group, language)
-                for stem in (terms(term, language) if terms else ())
-            )
+                if terms and terms(term, language)
+            }
             for language in ("da", "en")
         }
 
@@ -75,7 +77,8 @@ class ScopeChecker:
                 return True
         if self._terms is None:
             return False
-        return any(
-            not self._terms(message, language).isdisjoint(stems)
-            for language, stems in self._glossary.items()
-        )
+        for language, phrases in self._glossary.items():
+            stems = self._terms(message, language)
+            if any(phrase <= stems for phrase in phrases):
+                return True
+        return False
