@@ -19,7 +19,7 @@ from knowledge.model import FaqEntry, Passage, Record, Tender
 Terms = Callable[[str, str], set[str]]
 """Content terms of a text in a language (normalised, stemmed): used to rank sentences."""
 
-SHORT_PASSAGE = 700
+SHORT_PASSAGE = 1000
 MAX_SENTENCES = 4
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])|\n+")

@@ -83,6 +83,12 @@ def summarise(results: Iterable[Graded]) -> dict[str, dict[str, tuple[int, int]]
     return {lang: {exp: (c[0], c[1]) for exp, c in row.items()} for lang, row in table.items()}
 
 
+def language_accuracy(results: Iterable[Graded]) -> tuple[int, int]:
+    """How often the reply came in the question's language: (right, total)."""
+    graded = list(results)
+    return sum(g.reply.language == g.item.language for g in graded), len(graded)
+
+
 def format_table(summary: dict[str, dict[str, tuple[int, int]]]) -> str:
     columns = ["answer", "escalate", "not_answer", "all"]
     rows = [f"{'language':<10}" + "".join(f"{c:>18}" for c in columns)]

@@ -13,7 +13,7 @@ import getpass
 from collections.abc import Callable
 
 from bot.conversation import Asker, Question, Reply
-from bot.escalation.console import CONSOLE_PLATFORM, ConsoleDeliverer
+from bot.escalation.console import CONSOLE_PLATFORM, ConsoleDeliverer, ConsoleNotifier
 from bot.escalation.outbox import OutboxWorker
 from bot.runtime import Runtime
 from bot.texts import text
@@ -46,11 +46,11 @@ class ConsoleChat:
         self._write = write
         user = getpass.getuser()
         self._asker = Asker(platform=CONSOLE_PLATFORM, user_id=user, chat_id=user)
-        self._outbox = (
-            OutboxWorker(runtime.desk, {CONSOLE_PLATFORM: ConsoleDeliverer(self._show_staff)})
-            if runtime.desk
-            else None
-        )
+        self._outbox = None
+        if runtime.desk is not None:
+            runtime.desk.add_notifier(ConsoleNotifier())
+            deliverer = ConsoleDeliverer(self._show_staff)
+            self._outbox = OutboxWorker(runtime.desk, {CONSOLE_PLATFORM: deliverer})
         self._last: Reply | None = None
 
     async def run(self) -> None:

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.conversation import Asker, Question
-from bot.evaluation import Graded, format_table, is_correct, read_items, summarise
+from bot.evaluation import (
+    Graded,
+    format_table,
+    is_correct,
+    language_accuracy,
+    read_items,
+    summarise,
+)
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -136,6 +143,8 @@ def _eval(args: argparse.Namespace) -> int:
 
     results = asyncio.run(grade_all())
     print(format_table(summarise(results)))
+    right, total = language_accuracy(results)
+    print(f"reply language = question language: {right}/{total} ({right / max(total, 1):.0%})")
     if args.failures:
         for graded in (g for g in results if not g.correct):
             print(
