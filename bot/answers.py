@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from bot import tender_query
 from bot.texts import text
-from knowledge.model import FaqEntry, Passage, Record, Tender
+from knowledge.model import FaqEntry, Passage, Record
 
 Terms = Callable[[str, str], set[str]]
 """Content terms of a text in a language (normalised, stemmed): used to rank sentences."""
@@ -71,7 +71,5 @@ def _relevant_part(passage: str, question: str, language: str, terms: Terms) -> 
 
 def _danish_source(record: Record) -> bool:
     """Sources on Danish sites (.dk) are Danish texts; English answers say they rule."""
-    if isinstance(record, Tender | FaqEntry) and record.source_url.startswith("udbudsbot:"):
-        return False
     host = urlparse(record.source_url).hostname or ""
     return host.endswith(".dk")

@@ -34,7 +34,7 @@ from bot.language import LanguageDetector, requested_language
 from bot.scope import ScopeChecker
 from bot.texts import CONTACT_SOURCE, text
 from index.search import Hit, SearchIndex
-from knowledge.model import Citation, Kind, KnowledgeBase, Record, Tender
+from knowledge.model import Citation, FaqEntry, Kind, KnowledgeBase, Record, Tender
 
 MAX_QUESTION_CHARS = 1000
 PICK_PREFIX = "pick:"
@@ -182,7 +182,7 @@ class Assistant:
             Action.ANSWER,
             body,
             language,
-            citations=(record.citation(language),),
+            citations=(_citation(record, language),),
             confidence=hit.confidence,
             record_ids=(record.id,),
         )
@@ -354,6 +354,13 @@ def _label(record: Record, language: str) -> str:
     if record.kind is Kind.PASSAGE:
         return record.heading  # type: ignore[union-attr]
     return record.citation(language).title
+
+
+def _citation(record: Record, language: str) -> Citation:
+    """The record's source; an answer staff published cites them, as it has no web page."""
+    if isinstance(record, FaqEntry) and record.learned:
+        return Citation(title=text("learned_source", language), url="")
+    return record.citation(language)
 
 
 def _short_id(record_id: str) -> str:

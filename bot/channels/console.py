@@ -27,7 +27,7 @@ def render_plain(reply: Reply) -> str:
     if reply.choices:
         parts.append("\n".join(f"  {n}. {c.label}" for n, c in enumerate(reply.choices, 1)))
     if reply.citations:
-        lines = [f"  • {c.title} — {c.url}" for c in reply.citations]
+        lines = [f"  • {c.title} — {c.url}" if c.url else f"  • {c.title}" for c in reply.citations]
         parts.append(f"{text('sources', reply.language)}:\n" + "\n".join(lines))
     return "\n\n".join(parts)
 
