@@ -194,6 +194,69 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "da": "Jeg kan kun læse tekst. Skriv dit spørgsmål, så hjælper jeg gerne.",
         "en": "I can only read text. Write your question and I'll gladly help.",
     },
+    "edited_message": {
+        "da": "Jeg læser ikke rettede beskeder. Send dit spørgsmål igen som en ny besked.",
+        "en": "I don't read edited messages. Please send your question again as a new message.",
+    },
+    "ask_person": {"da": "Spørg en medarbejder", "en": "Ask a person"},
+    "command_start": {"da": "Start og se, hvad jeg kan", "en": "Start and see what I can do"},
+    "command_help": {"da": "Sådan spørger du", "en": "How to ask"},
+    "command_udbud": {
+        "da": "Udbud vi kender til, fx /udbud rengøring",
+        "en": "Tenders we know of, e.g. /udbud cleaning",
+    },
+    "command_kontakt": {
+        "da": "Hvem du kan kontakte i Indkøb og Udbud",
+        "en": "Who to contact at Indkøb og Udbud",
+    },
+    "command_menneske": {"da": "Få svar fra en medarbejder", "en": "Get an answer from a person"},
+    "command_slet": {
+        "da": "Slet de oplysninger, vi har gemt om dig",
+        "en": "Delete the data we keep about you",
+    },
+    "staff_ticket": {
+        "da": "Sag #{ticket} · sprog {asked_in} · spørger {asker} · via {platform}",
+        "en": "Case #{ticket} · language {asked_in} · asker {asker} · via {platform}",
+    },
+    "staff_follow_up": {
+        "da": "Nyt spørgsmål i sag #{ticket} fra samme spørger:",
+        "en": "New question in case #{ticket} from the same asker:",
+    },
+    "staff_candidates": {
+        "da": "Det var botten tættest på (sikkerhed 0–1):",
+        "en": "What the bot came closest to (confidence 0–1):",
+    },
+    "staff_no_candidates": {
+        "da": "Botten fandt intet relevant.",
+        "en": "The bot found nothing relevant.",
+    },
+    "staff_how_to_answer": {
+        "da": "Svar ved at besvare (reply) denne besked. Start svaret med /faq for også at gemme "
+        "det som FAQ.",
+        "en": "Answer by replying to this message. Start the answer with /faq to also save it "
+        "as an FAQ entry.",
+    },
+    "staff_reminder": {
+        "da": "Sag #{ticket} venter stadig på svar: «{question}»",
+        "en": "Case #{ticket} is still waiting for an answer: “{question}”",
+    },
+    "staff_delivery_failed": {
+        "da": "Svaret på sag #{ticket} kunne ikke leveres til spørgeren: {reason}",
+        "en": "The answer to case #{ticket} could not be delivered to the asker: {reason}",
+    },
+    "staff_answered": {
+        "da": "Tak! Svaret på sag #{ticket} sendes til spørgeren.",
+        "en": "Thanks! The answer to case #{ticket} is on its way to the asker.",
+    },
+    "staff_published": {
+        "da": "Tak! Svaret på sag #{ticket} sendes til spørgeren og er gemt som FAQ.",
+        "en": "Thanks! The answer to case #{ticket} is on its way to the asker and is saved "
+        "as an FAQ entry.",
+    },
+    "staff_refused": {
+        "da": "Kun medarbejdere i Indkøb og Udbud kan besvare sager, så dit svar er ikke sendt.",
+        "en": "Only Indkøb og Udbud staff can answer cases, so your answer was not sent.",
+    },
 }
 
 

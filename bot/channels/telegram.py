@@ -1,0 +1,408 @@
+"""The Telegram channel: python-telegram-bot in front of the assistant and the desk.
+
+Updates arrive by long polling, or, when ``UDBUDSBOT_PUBLIC_URL`` is set, by
+a webhook on the shared HTTP server (``POST /telegram/webhook``, checked by
+Telegram's secret-token header). Either way they go through one PTB
+``Application`` whose handlers only translate: a text message becomes a
+``Question``, the ``Reply`` becomes HTML with buttons. In groups the bot
+speaks only when addressed: mentioned, replied to, or given one of its
+commands. The staff group (``TELEGRAM_STAFF_CHAT_ID``) gets the tickets, and
+a reply to a ticket there is a staff answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import partial
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    Chat,
+    ChatMemberUpdated,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram_render import (
+    Outgoing,
+    choice_button,
+    chosen_value,
+    escape,
+    feedback_value,
+    render_reply,
+)
+from bot.channels.telegram_send import NO_PREVIEW, TelegramDeliverer, retrying
+from bot.channels.telegram_staff import PLATFORM, TelegramStaffRoom
+from bot.conversation import Asker, Choice, Question
+from bot.escalation.interfaces import Deliverer, StaffNotifier
+from bot.runtime import Runtime
+from bot.texts import text
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
+COMMANDS = ("start", "help", "udbud", "kontakt", "menneske", "slet")
+LANGUAGES = ("da", "en")
+FEEDBACK_MEMORY = 10_000
+
+
+def file_base_url(base_url: str) -> str:
+    """The file download base that belongs to a Bot API base (``…/bot`` → ``…/file/bot``)."""
+    root, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{last}"
+
+
+def webhook_secret(token: str, configured: str | None) -> str:
+    """The configured secret, or one derived from the token so that every worker agrees on it."""
+    if configured:
+        return configured
+    return hashlib.sha256(f"udbudsbot telegram webhook:{token}".encode()).hexdigest()
+
+
+def language_hint(code: str | None) -> str | None:
+    """Danish or English from a Telegram ``language_code`` (``da``, ``en-GB``), else None."""
+    base = (code or "").split("-")[0].casefold()
+    return base if base in LANGUAGES else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """What a 👍/👎 under an answer refers to."""
+
+    record_ids: tuple[str, ...]
+    language: str
+
+
+class TelegramChannel:
+    """One Telegram bot: askers in private chats and groups, and optionally the staff group."""
+
+    platform = PLATFORM
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        if settings.telegram_bot_token is None:
+            raise ValueError("the Telegram channel needs TELEGRAM_BOT_TOKEN")
+        if runtime.desk is None:
+            raise ValueError("the Telegram channel needs the escalation desk")
+        token = settings.telegram_bot_token.get_secret_value()
+        self._runtime = runtime
+        self._desk = runtime.desk
+        self._webhook_url = (
+            settings.public_url.rstrip("/") + WEBHOOK_PATH if settings.public_url else None
+        )
+        configured = settings.telegram_webhook_secret
+        self._secret = webhook_secret(token, configured.get_secret_value() if configured else None)
+        builder = (
+            Application.builder()
+            .token(token)
+            .base_url(settings.telegram_api_base_url)
+            .base_file_url(file_base_url(settings.telegram_api_base_url))
+        )
+        if self._webhook_url:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        bot = self.application.bot
+        self._deliverer = TelegramDeliverer(bot)
+        self._staff = (
+            TelegramStaffRoom(
+                bot, self._desk, settings.telegram_staff_chat_id, settings.staff_language
+            )
+            if settings.telegram_staff_chat_id is not None
+            else None
+        )
+        self._answered: OrderedDict[tuple[int, int], _Answered] = OrderedDict()
+        self._add_handlers()
+
+    # Channel protocol ----------------------------------------------------------------------------
+
+    @property
+    def deliverer(self) -> Deliverer:
+        return self._deliverer
+
+    @property
+    def notifier(self) -> StaffNotifier | None:
+        return self._staff
+
+    def add_routes(self, app: web.Application) -> None:
+        if self._webhook_url:
+            app.router.add_post(WEBHOOK_PATH, self._webhook)
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()
+        await self._register_commands()
+        if self._webhook_url:
+            await retrying(
+                partial(
+                    app.bot.set_webhook,
+                    url=self._webhook_url,
+                    secret_token=self._secret,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+            )
+        await app.start()
+        if app.updater is not None:
+            await app.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
+        mode = f"webhook {self._webhook_url}" if self._webhook_url else "long polling"
+        log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def _register_commands(self) -> None:
+        """The command menu in Danish for Danish clients and in English for everyone else."""
+        for language in LANGUAGES:
+            commands = [BotCommand(name, text(f"command_{name}", language)) for name in COMMANDS]
+            await retrying(
+                partial(
+                    self.application.bot.set_my_commands,
+                    commands,
+                    language_code="da" if language == "da" else None,
+                )
+            )
+
+    # Webhook -------------------------------------------------------------------------------------
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        """Receive one update from Telegram; only Telegram knows the secret token."""
+        given = request.headers.get(SECRET_HEADER)
+        if given is None:
+            return web.Response(status=401, text="missing secret token")
+        if not hmac.compare_digest(given.encode(), self._secret.encode()):
+            return web.Response(status=403, text="wrong secret token")
+        try:
+            update = Update.de_json(await request.json(), self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="not a Telegram update")
+        # Telegram resends an update it thinks we missed; answer each one once.
+        if await self._desk.mark_event_processed(PLATFORM, str(update.update_id)):
+            await self.application.update_queue.put(update)
+        return web.Response(status=200)
+
+    # Handlers ------------------------------------------------------------------------------------
+
+    def _add_handlers(self) -> None:
+        app = self.application
+        app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self._on_edited))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        app.add_handler(
+            MessageHandler(
+                filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, self._on_not_text
+            )
+        )
+        app.add_handler(ChatMemberHandler(self._on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_error_handler(self._on_error)
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or message.text is None or not _from_person(message):
+            return
+        if (
+            self._staff is not None
+            and message.chat.id == self._staff.chat_id
+            and await self._staff.take_answer(message)
+        ):
+            return
+        if not self._addressed(message):
+            return
+        assert message.from_user is not None
+        question = self._without_mention(message.text)
+        await self._ask(message.from_user, message.chat, question, message)
+
+    async def _on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or not _from_person(message) or not self._addressed(message):
+            return
+        await self._notice(message, "unsupported_message")
+
+    async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.edited_message
+        if message is None or not _from_person(message) or not self._addressed(message):
+            return
+        await self._notice(message, "edited_message")
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        data = query.data or ""
+        choice = chosen_value(data)
+        helpful = feedback_value(data)
+        if choice is None and helpful is None:
+            await _answer_button(query)
+            return
+        if helpful is not None:
+            await self._remove_buttons(query)
+            await self._feedback(query, helpful)
+            return
+        assert choice is not None
+        await _answer_button(query)
+        await self._remove_buttons(query)
+        message = query.message
+        original = message if isinstance(message, Message) else None
+        await self._ask(query.from_user, message.chat, choice, original)
+
+    async def _on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the id of a group the bot joins: that is the number TELEGRAM_STAFF_CHAT_ID wants."""
+        change: ChatMemberUpdated | None = update.my_chat_member
+        if change is None or change.chat.type == ChatType.PRIVATE:
+            return
+        log.info(
+            "Telegram: the bot is now %s in %s %r, chat id %d",
+            change.new_chat_member.status,
+            change.chat.type,
+            change.chat.title,
+            change.chat.id,
+        )
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("Telegram update %s failed", update_id, exc_info=context.error)
+
+    # Conversation --------------------------------------------------------------------------------
+
+    async def _ask(self, user: User, chat: Chat, question: str, anchor: Message | None) -> None:
+        """Ask the assistant as ``user`` and send the reply to ``chat``."""
+        thread = anchor.message_thread_id if anchor and anchor.is_topic_message else None
+        asker = Asker(PLATFORM, str(user.id), str(chat.id), str(thread) if thread else None)
+        reply = await self._runtime.assistant.reply(
+            Question(question, asker, language_hint(user.language_code))
+        )
+        answered = _Answered(reply.record_ids, reply.language)
+        for outgoing in render_reply(reply):
+            sent = await self._send(chat, outgoing, anchor)
+            if outgoing.asks_feedback:
+                self._remember(chat.id, sent.message_id, answered)
+
+    async def _feedback(self, query: CallbackQuery, helpful: bool) -> None:
+        assert query.message is not None
+        chat = query.message.chat
+        answered = self._answered.pop((chat.id, query.message.message_id), None)
+        language = (
+            answered.language if answered else language_hint(query.from_user.language_code) or "da"
+        )
+        asker = Asker(PLATFORM, str(query.from_user.id), str(chat.id))
+        await self._desk.record_feedback(
+            asker,
+            helpful,
+            record_ids=answered.record_ids if answered else (),
+            language=language,
+        )
+        await _answer_button(query, text("feedback_thanks", language))
+        if not helpful:
+            person = choice_button(Choice(text("ask_person", language), "/menneske"))
+            keyboard = InlineKeyboardMarkup([[person]]) if person else None
+            outgoing = Outgoing(escape(text("feedback_sorry", language)), keyboard)
+            anchor = query.message if isinstance(query.message, Message) else None
+            await self._send(chat, outgoing, anchor)
+
+    async def _notice(self, message: Message, key: str) -> None:
+        language = language_hint(message.from_user.language_code if message.from_user else None)
+        outgoing = Outgoing(escape(text(key, language or "da")))
+        await self._send(message.chat, outgoing, message)
+
+    async def _send(self, chat: Chat, outgoing: Outgoing, anchor: Message | None) -> Message:
+        """Send into ``chat``; in groups as a reply to ``anchor`` so it is clear who is meant."""
+        in_group = chat.type != ChatType.PRIVATE
+        reply_to = (
+            ReplyParameters(anchor.message_id, allow_sending_without_reply=True)
+            if anchor is not None and in_group
+            else None
+        )
+        thread = anchor.message_thread_id if anchor and anchor.is_topic_message else None
+        return await retrying(
+            partial(
+                self.application.bot.send_message,
+                chat_id=chat.id,
+                text=outgoing.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=outgoing.keyboard,
+                reply_parameters=reply_to,
+                message_thread_id=thread,
+                link_preview_options=NO_PREVIEW,
+            )
+        )
+
+    async def _remove_buttons(self, query: CallbackQuery) -> None:
+        """A choice or a vote is taken once: its buttons go away."""
+        try:
+            await retrying(partial(query.edit_message_reply_markup, reply_markup=None))
+        except BadRequest as error:  # the message is too old, or already without buttons
+            log.debug("could not remove buttons: %s", error)
+
+    def _remember(self, chat_id: int, message_id: int, answered: _Answered) -> None:
+        self._answered[(chat_id, message_id)] = answered
+        while len(self._answered) > FEEDBACK_MEMORY:
+            self._answered.popitem(last=False)
+
+    # Groups --------------------------------------------------------------------------------------
+
+    def _addressed(self, message: Message) -> bool:
+        """In a private chat always; in a group when mentioned, replied to, or given a command."""
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        bot = self.application.bot
+        original = message.reply_to_message
+        if original and original.from_user and original.from_user.id == bot.id:
+            return True
+        username = f"@{bot.username}".casefold()
+        entities = message.parse_entities() or message.parse_caption_entities()
+        for entity, value in entities.items():
+            if entity.type == MessageEntity.MENTION and value.casefold() == username:
+                return True
+            if entity.type == MessageEntity.TEXT_MENTION and entity.user == bot.bot:
+                return True
+            if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+                _, _, addressee = value.partition("@")
+                return not addressee or f"@{addressee}".casefold() == username
+        return False
+
+    def _without_mention(self, value: str) -> str:
+        username = re.escape(self.application.bot.username)
+        return re.sub(rf"(?<!\w)@{username}\b", " ", value, flags=re.IGNORECASE).strip()
+
+
+def _from_person(message: Message) -> bool:
+    return message.from_user is not None and not message.from_user.is_bot
+
+
+async def _answer_button(query: CallbackQuery, notice: str | None = None) -> None:
+    """Stop the button's spinner (and show ``notice`` briefly)."""
+    try:
+        await retrying(partial(query.answer, text=notice))
+    except BadRequest as error:  # the query is too old to answer
+        log.debug("could not answer button press: %s", error)
