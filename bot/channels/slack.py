@@ -1,0 +1,405 @@
+"""The Slack channel: a slack-bolt ``AsyncApp`` in front of the assistant and the desk.
+
+Events arrive over Socket Mode when ``SLACK_APP_TOKEN`` is set, otherwise as
+signed HTTP requests to ``POST /slack/events`` on the shared server (events
+and interactivity alike; bolt answers a bad or stale signature with 401).
+Bolt acknowledges every event before its listener runs
+(``process_before_response=False``), and the listeners hand questions to
+an assistant on its own thread (``slack_assistant``), so Slack's
+three-second deadline holds whatever retrieval costs.
+
+A direct message is answered in the DM; a mention in a channel is answered
+in a thread under it. Each event is recorded in the desk before it is
+acted on, so a retried delivery (same ``event_id``) never gets a second
+reply, also across a restart or with several workers. Replies of one
+person are produced in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.slack_assistant import AssistantThread
+from bot.channels.slack_blocks import (
+    ASK_ACTION,
+    FEEDBACK_ACTION,
+    FEEDBACK_UP,
+    PUBLISH_INPUT,
+    PUBLISH_VIEW,
+    TICKET_CLOSE,
+    TICKET_PUBLISH,
+    feedback_blocks,
+    notice_message,
+    parse_feedback_value,
+    picked_blocks,
+    plain_text,
+    reply_message,
+)
+from bot.channels.slack_staff import PLATFORM, SlackStaff
+from bot.conversation import Asker, Question
+from bot.escalation.desk import EscalationDesk
+from bot.escalation.errors import PermanentDeliveryError
+from bot.escalation.interfaces import StaffNotifier
+from bot.runtime import Runtime
+from bot.texts import text
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+STOP_SECONDS = 10.0
+# Message subtypes that carry something a person wrote to the bot; others
+# (edits, deletions, joins, bot posts) are not questions.
+_READ_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+# Errors after which retrying a delivery cannot help.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "account_inactive",
+        "not_in_channel",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "messages_tab_disabled",
+        "restricted_action",
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
+        "restricted_action_non_threadable_channel",
+        "team_access_not_granted",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+    }
+)
+
+
+class SlackDeliverer:
+    """Posts escalation answers to Slack askers: in their DM, or in the thread they asked in."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def deliver(self, asker: Asker, text: str, language: str) -> None:
+        message = notice_message(text)
+        try:
+            await self._client.chat_postMessage(
+                channel=asker.chat_id,
+                thread_ts=asker.thread,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error"))
+            if code in PERMANENT_ERRORS:
+                raise PermanentDeliveryError(f"Slack refused the message: {code}") from error
+            raise
+
+
+class _InOrder:
+    """One lock per person, so one person's questions are answered in the order asked."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class SlackChannel:
+    """Slack for askers (DMs, mentions) and, with ``SLACK_STAFF_CHANNEL``, for staff."""
+
+    platform = PLATFORM
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        if runtime.desk is None:
+            raise ValueError("the Slack channel needs the escalation desk")
+        if settings.slack_bot_token is None:
+            raise ValueError("SLACK_BOT_TOKEN is not set")
+        self._app_token = (
+            settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+        )
+        signing_secret = (
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else ""
+        )
+        if not self._app_token and not signing_secret:
+            raise ValueError(
+                "Slack needs SLACK_SIGNING_SECRET for HTTP mode, or SLACK_APP_TOKEN for Socket Mode"
+            )
+        self._desk: EscalationDesk = runtime.desk
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_base_url.rstrip("/") + "/",
+        )
+        self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret,
+            process_before_response=False,
+            name="udbudsbot",
+        )
+        self._assistant = AssistantThread(runtime)
+        self._deliverer = SlackDeliverer(self.client)
+        self._staff = (
+            SlackStaff(
+                self.client, self._desk, settings.slack_staff_channel, settings.staff_language
+            )
+            if settings.slack_staff_channel
+            else None
+        )
+        self._in_order = _InOrder()
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._socket: Any = None
+        self._register()
+
+    # Channel protocol ---------------------------------------------------------------------------
+
+    @property
+    def deliverer(self) -> SlackDeliverer:
+        return self._deliverer
+
+    @property
+    def notifier(self) -> StaffNotifier | None:
+        return self._staff
+
+    def add_routes(self, app: web.Application) -> None:
+        if not self._app_token:
+            app.router.add_post(EVENTS_PATH, self.handle_http)
+
+    async def start(self) -> None:
+        self._assistant.start()
+        if self._app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token, web_client=self.client)
+            await self._socket.connect_async()
+            log.info("Slack: connected in Socket Mode")
+        else:
+            log.info("Slack: receiving events at POST %s", EVENTS_PATH)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            with contextlib.suppress(Exception):
+                await self._socket.close_async()
+            self._socket = None
+        if self._inflight:
+            _, unfinished = await asyncio.wait(set(self._inflight), timeout=STOP_SECONDS)
+            for task in unfinished:
+                task.cancel()
+        await self._assistant.stop()
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """``POST /slack/events``: verified, acknowledged and dispatched by bolt."""
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    # Listeners ----------------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        self.app.event("app_mention")(self._on_mention)
+        self.app.event("message")(self._on_message)
+        self.app.action(ASK_ACTION)(self._on_ask_button)
+        self.app.action(FEEDBACK_ACTION)(self._on_feedback)
+        self.app.action(TICKET_CLOSE)(self._on_close)
+        self.app.action(TICKET_PUBLISH)(self._on_publish)
+        self.app.view(PUBLISH_VIEW)(self._on_publish_form)
+
+    async def _on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        """A mention in a channel: answered in a thread under it (staff threads excepted)."""
+        thread = event.get("thread_ts")
+        channel = event.get("channel", "")
+        if (
+            self._staff is not None
+            and thread
+            and await self._staff.ticket_for_thread(channel, thread) is not None
+        ):
+            return  # a staff answer that mentions the bot: the message event takes it
+        asker = Asker(PLATFORM, event.get("user", ""), channel, thread or event.get("ts"))
+        question = plain_text(event.get("text", ""), context.get("bot_user_id"))
+        await self._tracked(body, lambda: self._answer(asker, question))
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        """A direct message is a question; a reply in a ticket's thread is a staff answer."""
+        if event.get("subtype") not in _READ_SUBTYPES or event.get("bot_id"):
+            return
+        user, channel = event.get("user"), event.get("channel", "")
+        if not user:
+            return
+        if event.get("channel_type") == "im":
+            asker = Asker(PLATFORM, user, channel, event.get("thread_ts"))
+            question = plain_text(event.get("text", ""), context.get("bot_user_id"))
+            if not question and event.get("files"):
+                await self._tracked(body, lambda: self._unsupported(asker))
+            else:
+                await self._tracked(body, lambda: self._answer(asker, question))
+            return
+        thread = event.get("thread_ts")
+        if self._staff is None or not thread or thread == event.get("ts"):
+            return
+        ticket_id = await self._staff.ticket_for_thread(channel, thread)
+        if ticket_id is not None:
+            staff = self._staff
+            await self._tracked(
+                body,
+                lambda: staff.take_answer(
+                    ticket_id, user, event.get("text", ""), thread, context.get("bot_user_id")
+                ),
+            )
+
+    async def _on_ask_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A clarify choice or "Ask a person": its value is the person's next question."""
+        await ack()
+        channel, ts, thread = _message_place(body)
+        asker = Asker(PLATFORM, body.get("user", {}).get("id", ""), channel, thread)
+        message = body.get("message") or {}
+        label = action.get("text", {}).get("text", "")
+        picked = picked_blocks(message.get("blocks") or [], action.get("block_id", ""), label)
+
+        async def work() -> None:
+            await self._update(channel, ts, message.get("text", ""), picked)
+            await self._answer(asker, action.get("value", ""))
+
+        await self._run_tracked(work)
+
+    async def _on_feedback(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """👍/👎 under an answer: recorded in the desk; the buttons make way for a thank-you."""
+        await ack()
+        channel, ts, thread = _message_place(body)
+        asker = Asker(PLATFORM, body.get("user", {}).get("id", ""), channel, thread)
+        helpful = action.get("action_id") == FEEDBACK_UP
+        record_ids, language = parse_feedback_value(action.get("value", ""))
+        language = language or "da"
+        message = body.get("message") or {}
+        rated = feedback_blocks(message.get("blocks") or [], helpful, language)
+
+        async def work() -> None:
+            await self._desk.record_feedback(asker, helpful, record_ids, language=language)
+            await self._update(channel, ts, message.get("text", ""), rated)
+
+        await self._run_tracked(work)
+
+    async def _on_close(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        if self._staff is None or (ticket_id := _ticket_id(action)) is None:
+            return
+        staff = self._staff
+        _, ts, _ = _message_place(body)
+        user = body.get("user", {}).get("id", "")
+        blocks = body.get("message", {}).get("blocks") or []
+        await self._run_tracked(lambda: staff.close(ticket_id, user, ts, blocks))
+
+    async def _on_publish(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        if self._staff is None or (ticket_id := _ticket_id(action)) is None:
+            return
+        staff = self._staff
+        _, ts, _ = _message_place(body)
+        user = body.get("user", {}).get("id", "")
+        trigger = body.get("trigger_id", "")
+        await self._run_tracked(lambda: staff.open_publish(ticket_id, user, ts, trigger))
+
+    async def _on_publish_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        if self._staff is None:
+            return
+        staff = self._staff
+        user = body.get("user", {}).get("id", "")
+        values = view.get("state", {}).get("values", {})
+        answer = values.get(PUBLISH_INPUT, {}).get(PUBLISH_INPUT, {}).get("value") or ""
+        metadata = view.get("private_metadata", "")
+        await self._run_tracked(lambda: staff.publish(user, metadata, answer))
+
+    # Work after the acknowledgement -------------------------------------------------------------
+
+    async def _tracked(self, body: dict[str, Any], work: Callable[[], Awaitable[object]]) -> None:
+        """Run ``work`` for this event unless the desk has seen the event before."""
+        event_id = body.get("event_id")
+        if event_id and not await self._desk.mark_event_processed(PLATFORM, event_id):
+            log.info("Slack event %s was already handled; ignoring the retry", event_id)
+            return
+        await self._run_tracked(work)
+
+    async def _run_tracked(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Await ``work`` as a task that ``stop`` lets finish."""
+        task = asyncio.ensure_future(work())
+        self._inflight.add(task)
+        try:
+            await task
+        finally:
+            self._inflight.discard(task)
+
+    async def _answer(self, asker: Asker, question: str) -> None:
+        """Ask the assistant as this person and post the reply where they asked."""
+        async with self._in_order.hold(asker.user_id):
+            reply = await self._assistant.reply(Question(text=question, asker=asker))
+            message = reply_message(reply)
+            await self.client.chat_postMessage(
+                channel=asker.chat_id,
+                thread_ts=asker.thread,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+
+    async def _unsupported(self, asker: Asker) -> None:
+        note = "\n".join(text("unsupported_message", lang) for lang in ("da", "en"))
+        message = notice_message(note)
+        await self.client.chat_postMessage(
+            channel=asker.chat_id, thread_ts=asker.thread, text=message.text, blocks=message.blocks
+        )
+
+    async def _update(
+        self, channel: str, ts: str, fallback_text: str, blocks: list[dict[str, Any]]
+    ) -> None:
+        """Replace a message's blocks; its (already escaped) text stays as it was."""
+        if not channel or not ts:
+            return
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=fallback_text or "…", blocks=blocks
+            )
+        except SlackApiError as error:
+            log.warning("Could not update message %s: %s", ts, error.response.get("error"))
+
+
+def _message_place(body: dict[str, Any]) -> tuple[str, str, str | None]:
+    """Channel, message ts and thread of the message a button was clicked on."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    ts = container.get("message_ts") or message.get("ts", "")
+    thread = message.get("thread_ts") or container.get("thread_ts")
+    return channel, ts, thread
+
+
+def _ticket_id(action: dict[str, Any]) -> int | None:
+    value = str(action.get("value", ""))
+    return int(value) if re.fullmatch(r"\d{1,12}", value) else None
