@@ -257,6 +257,28 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "da": "Kun medarbejdere i Indkøb og Udbud kan besvare sager, så dit svar er ikke sendt.",
         "en": "Only Indkøb og Udbud staff can answer cases, so your answer was not sent.",
     },
+    "slack_feedback_helpful": {"da": "Svaret hjalp", "en": "This answer helped"},
+    "slack_feedback_unhelpful": {"da": "Svaret hjalp ikke", "en": "This answer did not help"},
+    "slack_how_to_answer": {
+        "da": "Svar i tråden under denne besked – svaret sendes til spørgeren. Start svaret med "
+        "/faq, eller brug knappen, for også at gemme det som FAQ.",
+        "en": "Reply in this message's thread – the reply is sent to the asker. Start it with "
+        "/faq, or use the button, to also save it as an FAQ entry.",
+    },
+    "slack_publish_button": {"da": "Publicér som FAQ", "en": "Publish as FAQ"},
+    "slack_close_button": {"da": "Luk sagen", "en": "Close"},
+    "slack_closed_by": {"da": "Sagen er lukket af {who}.", "en": "Case closed by {who}."},
+    "slack_publish_title": {"da": "Publicér som FAQ", "en": "Publish as FAQ"},
+    "slack_publish_label": {
+        "da": "Svaret – det sendes til spørgeren og gemmes som FAQ",
+        "en": "The answer – it is sent to the asker and saved as an FAQ entry",
+    },
+    "slack_publish_submit": {"da": "Send og gem", "en": "Send and save"},
+    "slack_cancel": {"da": "Annullér", "en": "Cancel"},
+    "slack_staff_only": {
+        "da": "Kun medarbejdere i Indkøb og Udbud kan håndtere sager.",
+        "en": "Only Indkøb og Udbud staff can handle cases.",
+    },
 }
 
 
