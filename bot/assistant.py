@@ -18,7 +18,9 @@ Order of decisions, each a cause rather than a case:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 import re
 import unicodedata
 from collections import OrderedDict
@@ -29,10 +31,13 @@ from typing import Protocol
 
 from bot import answers, intents, tender_query
 from bot.conversation import Action, Asker, Choice, Question, Reply
+from bot.escalation.interactions import InteractionRecord
 from bot.escalation.views import Candidate, Erasure, TicketView
 from bot.language import LanguageDetector, requested_language
+from bot.reporting import record as insights
 from bot.scope import ScopeChecker
 from bot.texts import CONTACT_SOURCE, text
+from bot.watch import replies as watch
 from index.search import Hit, SearchIndex
 from knowledge.model import Citation, FaqEntry, Kind, KnowledgeBase, Record, Tender
 
@@ -44,8 +49,10 @@ SAME_LANGUAGE_MARGIN = 0.15
 MAX_LISTED_TENDERS = 8
 SESSION_LIMIT = 10_000
 
+log = logging.getLogger(__name__)
 
-class Escalations(Protocol):
+
+class Escalations(watch.WatchDesk, Protocol):
     """The part of the escalation desk (``EscalationDesk``) the assistant needs."""
 
     async def open_ticket(
@@ -58,6 +65,8 @@ class Escalations(Protocol):
     ) -> TicketView: ...
 
     async def forget_user(self, platform: str, user_id: str) -> Erasure: ...
+
+    async def record_interaction(self, record: InteractionRecord) -> None: ...
 
 
 @dataclass(slots=True)
@@ -92,6 +101,7 @@ class Assistant:
             english_terms=(t for g in knowledge.glossary for t in g.en),
         )
         self._scope = ScopeChecker(knowledge.glossary, terms=terms)
+        self._tender_matches = tender_query.KeywordMatcher(terms, knowledge.glossary)
         self._sessions: OrderedDict[tuple[str, str], _Session] = OrderedDict()
 
     async def reply(self, question: Question) -> Reply:
@@ -108,10 +118,27 @@ class Assistant:
             message, hint=question.language_hint or session.language
         )
         session.language = language
+        searched_before = session.hits
         reply = await self._decide(message, language, question.asker, session)
         if truncated:
             reply = _with_note(reply, text("too_long", language))
+        await self._record(
+            question.asker, message, reply, session, session.hits is not searched_before
+        )
         return reply
+
+    async def _record(
+        self, asker: Asker, message: str, reply: Reply, session: _Session, searched: bool
+    ) -> None:
+        """Log the decision for the insights report; a failing log never costs the reply."""
+        if self._desk is None:
+            return
+        top = insights.top_record(reply, session.hits, searched, self._knowledge)
+        row = insights.interaction(asker.platform, message, reply, top, self._knowledge)
+        try:
+            await self._desk.record_interaction(row)
+        except Exception:
+            log.exception("could not record the interaction")
 
     async def _decide(self, message: str, language: str, asker: Asker, session: _Session) -> Reply:
         if message.startswith(PICK_PREFIX):
@@ -141,6 +168,10 @@ class Assistant:
                 return await self._forget(asker, language)
             case intents.Intent.TENDER_LIST:
                 return await self._list_tenders(recognised.argument or message, language, asker)
+            case (
+                intents.Intent.SUBSCRIBE | intents.Intent.SUBSCRIPTIONS | intents.Intent.UNSUBSCRIBE
+            ):
+                return await watch.watch_reply(self._desk, recognised, language, asker)
         session.last_question = message
         if intents.asks_about_own_case(message):
             session.hits = self._index.search(message, k=5, language=language)
@@ -277,6 +308,8 @@ class Assistant:
         rows = tender_query.select(self._knowledge.tenders, wanted, today, self._tender_matches)
         keywords = " ".join(wanted.keywords)
         applied = text("tenders_filter", language, keywords=keywords) if keywords else ""
+        subscribe = watch.subscribe_choice(keywords, language) if self._desk else None
+        choices = (subscribe,) if subscribe else ()
         if not rows:
             reply = await self._escalate(message, language, asker, [])
             known = (
@@ -284,7 +317,7 @@ class Assistant:
                 if wanted.future
                 else text("tenders_none", language, filter=applied)
             )
-            return _with_note(reply, known, first=True)
+            return dataclasses.replace(_with_note(reply, known, first=True), choices=choices)
         shown = rows[:MAX_LISTED_TENDERS]
         parts = [text("tenders_intro", language, filter=applied)]
         parts.extend(tender_query.render(row, language) for row in shown)
@@ -297,14 +330,8 @@ class Assistant:
             language,
             citations=tuple(row.citation(language) for row in shown),
             confidence=1.0,
+            choices=choices,
             record_ids=tuple(row.id for row in shown),
-        )
-
-    def _tender_matches(self, tender: Tender, keywords: Sequence[str]) -> bool:
-        fields = " ".join((tender.title, tender.category, tender.notes, tender.buyer))
-        have = self._terms(fields, "da") | self._terms(fields, "en")
-        return any(
-            self._terms(word, "da") & have or self._terms(word, "en") & have for word in keywords
         )
 
     async def _forget(self, asker: Asker, language: str) -> Reply:

@@ -22,6 +22,9 @@ class Intent(StrEnum):
     HUMAN = "human"
     DELETE = "delete"
     TENDER_LIST = "tender_list"
+    SUBSCRIBE = "subscribe"
+    SUBSCRIPTIONS = "subscriptions"
+    UNSUBSCRIBE = "unsubscribe"
     QUESTION = "question"
 
 
@@ -52,6 +55,13 @@ _COMMANDS: dict[str, Intent] = {
     "delete": Intent.DELETE,
     "udbud": Intent.TENDER_LIST,
     "tenders": Intent.TENDER_LIST,
+    "abonner": Intent.SUBSCRIBE,
+    "abonnér": Intent.SUBSCRIBE,
+    "subscribe": Intent.SUBSCRIBE,
+    "abonnementer": Intent.SUBSCRIPTIONS,
+    "subscriptions": Intent.SUBSCRIPTIONS,
+    "afmeld": Intent.UNSUBSCRIBE,
+    "unsubscribe": Intent.UNSUBSCRIBE,
 }
 
 _GREETING = _pattern(

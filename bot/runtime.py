@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.escalation.desk import EscalationDesk
-from index.dense import load_embedder
+from index.dense import Embedder, load_embedder
 from index.normalize import terms
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
@@ -36,6 +36,7 @@ class Runtime:
     assistant: Assistant
     desk: EscalationDesk | None
     learned_seen: int = field(default=0)
+    embedder: Embedder | None = None
 
     async def refresh_learned(self) -> int:
         """Add answers staff published since the last call (by any worker) to the index."""
@@ -59,18 +60,19 @@ def start_runtime(settings: Settings, *, with_desk: bool = True, progress: bool 
     for problem in knowledge.problems:
         log.warning("knowledge: %s", problem)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    embedder = load_embedder(settings.embedding_model)
     index = SearchIndex.build(
-        knowledge,
-        load_embedder(settings.embedding_model),
-        cache_dir=settings.index_cache_dir,
-        progress=progress,
+        knowledge, embedder, cache_dir=settings.index_cache_dir, progress=progress
     )
     desk = EscalationDesk.open(settings) if with_desk else None
-    assistant = Assistant(
-        knowledge,
-        index,
-        desk,
-        answer_threshold=settings.answer_threshold,
-        terms=term_set,
+    assistant = build_assistant(settings, knowledge, index, desk)
+    return Runtime(settings, knowledge, index, assistant, desk, embedder=embedder)
+
+
+def build_assistant(
+    settings: Settings, knowledge: KnowledgeBase, index: SearchIndex, desk: EscalationDesk | None
+) -> Assistant:
+    """The assistant over one knowledge base (at start, and again when the pack changes)."""
+    return Assistant(
+        knowledge, index, desk, answer_threshold=settings.answer_threshold, terms=term_set
     )
-    return Runtime(settings, knowledge, index, assistant, desk)

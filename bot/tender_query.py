@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.texts import text
-from knowledge.model import Tender
+from knowledge.model import GlossaryGroup, Tender
 
 OPEN_STATUSES = frozenset({"åben", "aaben", "open", "åbent"})
 PLANNED_STATUSES = frozenset({"planlagt", "planned", "forventet", "expected"})
@@ -102,6 +102,43 @@ def _period(lowered: str, today: date) -> tuple[date, date] | None:
         last_day = date(year + (number == 4), (first_month + 3 - 1) % 12 + 1, 1).toordinal() - 1
         return date(year, first_month, 1), date.fromordinal(last_day)
     return date(year, 1, 1), date(year, 12, 31)
+
+
+class KeywordMatcher:
+    """Whether a tender is about any of some keywords: the one rule for listings and watches.
+
+    A keyword matches when one of its stems (Danish or English) occurs in the
+    tender's title, category, notes or buyer, or when every stem of a glossary
+    synonym does (``rengøring`` finds a row that only says *cleaning services*).
+    """
+
+    def __init__(
+        self,
+        terms: Callable[[str, str], set[str]],
+        glossary: Iterable[GlossaryGroup] = (),
+    ) -> None:
+        self._terms = terms
+        self._groups: list[list[frozenset[str]]] = []
+        for group in glossary:
+            members = [
+                frozenset(terms(word, language))
+                for language, words in (("da", group.da), ("en", group.en))
+                for word in words
+            ]
+            self._groups.append([stems for stems in members if stems])
+
+    def __call__(self, tender: Tender, keywords: Sequence[str]) -> bool:
+        fields = " ".join((tender.title, tender.category, tender.notes, tender.buyer))
+        have = self._terms(fields, "da") | self._terms(fields, "en")
+        return any(any(stems <= have for stems in self._alternatives(word)) for word in keywords)
+
+    def _alternatives(self, word: str) -> list[frozenset[str]]:
+        own = self._terms(word, "da") | self._terms(word, "en")
+        alternatives = [frozenset({stem}) for stem in own]
+        for members in self._groups:
+            if any(stems <= own for stems in members):
+                alternatives.extend(members)
+        return alternatives
 
 
 def is_open(tender: Tender, today: date) -> bool:

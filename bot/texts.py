@@ -30,6 +30,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "da": "Skriv dit spørgsmål med dine egne ord, fx «hvordan sender jeg en faktura?» "
         "eller «hvad er tærskelværdien i 2026?».\n"
         "/udbud [søgeord] – udbud vi kender til, fx /udbud rengøring\n"
+        "/abonner [søgeord] – få besked om nye og ændrede udbud, fx /abonner rengøring\n"
+        "/abonnementer – dine abonnementer; /afmeld [nummer] stopper et\n"
         "/kontakt – hvem du kan kontakte i Indkøb og Udbud\n"
         "/menneske – få et svar fra en medarbejder\n"
         "/slet – slet de oplysninger, vi har gemt om dig\n"
@@ -159,6 +161,78 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "kontraktperiode|bekendtgørelse|ordregiver|kategori|kontakt|bemærkning",
         "en": "status|published|deadline|expected publication|estimated value|"
         "contract period|notice|buyer|category|contact|notes",
+    },
+    "watch_button": {"da": "🔔 Abonnér på «{keywords}»", "en": "🔔 Subscribe to “{keywords}”"},
+    "watch_usage": {
+        "da": "Skriv et eller flere søgeord efter /abonner, fx /abonner rengøring eller "
+        "/abonner it. Så skriver jeg til dig her, når et udbud om dem kommer på vores liste "
+        "eller ændres.",
+        "en": "Write one or more keywords after /subscribe, e.g. /subscribe cleaning or "
+        "/subscribe IT. I will then write to you here when a tender about them appears on our "
+        "list or changes.",
+    },
+    "watch_subscribed": {
+        "da": "Du abonnerer nu på udbud om «{keywords}». Når et udbud om det kommer på vores "
+        "liste eller ændres (fx en ny tilbudsfrist), skriver jeg til dig her, én gang pr. "
+        "ændring. /abonnementer viser dine abonnementer, og /afmeld {number} stopper dette.",
+        "en": "You are now subscribed to tenders about “{keywords}”. When such a tender appears "
+        "on our list or changes (e.g. a new deadline), I will write to you here, once per "
+        "change. /subscriptions lists your subscriptions, and /unsubscribe {number} stops "
+        "this one.",
+    },
+    "watch_already": {
+        "da": "Du abonnerer allerede på udbud om «{keywords}» (nr. {number}).",
+        "en": "You are already subscribed to tenders about “{keywords}” (no. {number}).",
+    },
+    "watch_too_many": {
+        "da": "Du har allerede {count} abonnementer. Stop et med /afmeld, før du opretter et nyt.",
+        "en": "You already have {count} subscriptions. Stop one with /unsubscribe before adding "
+        "another.",
+    },
+    "watch_list": {
+        "da": "Dine abonnementer på udbud:\n{lines}\n\nSkriv /afmeld med nummeret eller "
+        "søgeordet for at stoppe et, fx /afmeld 1.",
+        "en": "Your tender subscriptions:\n{lines}\n\nWrite /unsubscribe with the number or "
+        "the keyword to stop one, e.g. /unsubscribe 1.",
+    },
+    "watch_none": {
+        "da": "Du har ingen abonnementer på udbud. Opret et med fx /abonner rengøring.",
+        "en": "You have no tender subscriptions. Add one with e.g. /subscribe cleaning.",
+    },
+    "watch_removed": {
+        "da": "Stoppet: {keywords}. Du får ikke flere beskeder om det.",
+        "en": "Stopped: {keywords}. You will get no more messages about it.",
+    },
+    "watch_not_found": {
+        "da": "Jeg fandt intet abonnement, der passer til «{which}».",
+        "en": "I found no subscription matching “{which}”.",
+    },
+    "watch_no_desk": {
+        "da": "Abonnementer kræver bottens database, som ikke er slået til her.",
+        "en": "Subscriptions need the bot's database, which is not enabled here.",
+    },
+    "watch_new": {
+        "da": "Nyt udbud på vores liste om «{keywords}»:",
+        "en": "New tender on our list about “{keywords}”:",
+    },
+    "watch_changed": {
+        "da": "Et udbud om «{keywords}» er ændret:",
+        "en": "A tender about “{keywords}” has changed:",
+    },
+    "watch_change_fields": {
+        "da": "ny titel|ny status|ny offentliggørelsesdato|ny tilbudsfrist|"
+        "ny forventet annoncering|ny anslået værdi|ny kontraktperiode|ny bekendtgørelse|"
+        "ny ordregiver|ny kategori|ny kontakt|ny bemærkning|nyt link",
+        "en": "new title|new status|new publication date|new deadline|"
+        "new expected publication|new estimated value|new contract period|new notice|"
+        "new buyer|new category|new contact|new notes|new link",
+    },
+    "watch_change_line": {"da": "{label}: {new} (før: {old})", "en": "{label}: {new} (was: {old})"},
+    "watch_footer": {
+        "da": "Listen er samlet fra offentlige kilder og er ikke Aarhus Kommunes officielle "
+        "udbudsplan. Stop beskederne med /afmeld.",
+        "en": "The list is compiled from public sources and is not Aarhus Kommune's official "
+        "tender plan. Stop these messages with /unsubscribe.",
     },
     "deleted": {
         "da": "Dine oplysninger er slettet ({count} poster).",

@@ -5,7 +5,8 @@ answers to askers on its platform, may host staff (a notifier), may add
 routes to the shared HTTP server (webhooks, Slack events) and runs until
 stopped. This module owns what they share: the runtime, the HTTP server
 with ``GET /healthz``, the outbox worker, and the housekeeping loop
-(learned answers into the index, reminders, retention).
+(a changed knowledge pack reloaded and its tender changes sent to
+subscribers, learned answers into the index, reminders, retention).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.config import Settings
 from bot.escalation.interfaces import Deliverer, StaffNotifier
 from bot.escalation.outbox import OutboxWorker
 from bot.runtime import Runtime, start_runtime
+from bot.watch.reload import KnowledgeWatch
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ class Server:
             if channel.notifier is not None:
                 runtime.desk.add_notifier(channel.notifier)
         self.outbox = OutboxWorker(runtime.desk, {c.platform: c.deliverer for c in channels})
+        self.knowledge_watch = KnowledgeWatch(runtime)
 
     def http_app(self) -> web.Application:
         app = web.Application()
@@ -128,6 +131,7 @@ class Server:
         desk = self.runtime.desk
         assert desk is not None
         while not self._stop.is_set():
+            await _logged(self.knowledge_watch.check)
             await _logged(self.runtime.refresh_learned)
             await _logged(desk.send_due_reminders)
             await _logged(desk.apply_retention)

@@ -30,6 +30,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the pack directory (default: UDBUDSBOT_KNOWLEDGE_DIR, else the shipped pack)",
     )
     check.set_defaults(handler=check_pack)
+    reload = actions.add_parser(
+        "reload",
+        help="send tender-watch subscribers the pack's new and changed tenders now "
+        "(a running bot also notices a changed pack by itself)",
+    )
+    reload.add_argument(
+        "directory", nargs="?", type=Path, metavar="DIR", help="the pack directory (as for check)"
+    )
+    reload.set_defaults(handler=_reload)
+
+
+def _reload(args: argparse.Namespace) -> int:
+    from bot.watch.cli import reload_pack
+
+    return reload_pack(args)
 
 
 def check_pack(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from bot.escalation.errors import (
     TicketClosedError,
     UnknownTicketError,
 )
+from bot.escalation.interactions import InteractionLog
 from bot.escalation.interfaces import StaffNotifier
 from bot.escalation.learned import learned_entry, strip_publish_prefix
 from bot.escalation.privacy import SECRET_KEY, Pseudonyms, redact_contacts, reference
@@ -50,6 +51,7 @@ from bot.escalation.schema import (
     Ticket,
 )
 from bot.escalation.store import DeskStore
+from bot.escalation.subscriptions import SubscriptionDesk, forget_subscriptions
 from bot.escalation.views import (
     CLI_PLATFORM,
     Candidate,
@@ -73,8 +75,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class EscalationDesk:
-    """Tickets, staff answers, the learning loop and the asker's privacy, on one database.
+class EscalationDesk(SubscriptionDesk, InteractionLog):
+    """Tickets, staff answers, the learning loop and the asker's privacy, on one database;
+    tender-watch subscriptions and the interaction log come from the two mixins.
 
     Construct with ``EscalationDesk.open(settings)`` (creates the database and
     runs migrations); channels that host staff register with
@@ -451,7 +454,8 @@ class EscalationDesk:
         return await self._db(work)
 
     async def forget_user(self, platform: str, user_id: str) -> Erasure:
-        """Erase everything personal about one asker now (``/slet``, ``/delete``)."""
+        """Erase everything personal about one asker now (``/slet``, ``/delete``), tender-watch
+        subscriptions included."""
         key = self._pseudonyms.key(platform, user_id)
 
         def work(session: Session) -> Erasure:
@@ -469,7 +473,8 @@ class EscalationDesk:
                 session, (Delivery.platform == platform) & (Delivery.user_id == user_id)
             )
             feedback = session.execute(delete(Feedback).where(Feedback.asker_key == key)).rowcount  # type: ignore[attr-defined]
-            return Erasure(tuple(t.id for t in tickets), deliveries, feedback)
+            subscriptions = forget_subscriptions(session, key)
+            return Erasure(tuple(t.id for t in tickets), deliveries, feedback, subscriptions)
 
         return await self._db(work)
 

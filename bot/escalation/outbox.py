@@ -1,4 +1,5 @@
-"""The outbox worker: carries staff answers and reminders to askers, on their own platform.
+"""The outbox worker: carries staff answers, reminders and tender-watch notices to askers, on
+their own platform.
 
 A worker claims due deliveries in one short transaction (PostgreSQL:
 ``SELECT … FOR UPDATE SKIP LOCKED``; SQLite: one ``UPDATE`` under the write
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class ClaimedDelivery:
     id: int
-    ticket_id: int
+    ticket_id: int | None
     kind: str
     asker: Asker
     text: str
@@ -175,7 +176,8 @@ class OutboxWorker:
         log.error(
             "Delivery %s (ticket %s) failed for good: %s", delivery.id, delivery.ticket_id, reason
         )
-        if await self._settle(delivery, FAILED, error=reason):
+        settled = await self._settle(delivery, FAILED, error=reason)
+        if settled and delivery.ticket_id is not None:
             await self.desk.notify_delivery_failed(delivery.ticket_id, reason)
 
     async def _settle(

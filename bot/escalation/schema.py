@@ -135,7 +135,10 @@ class Delivery(Base):
     __table_args__ = (Index("ix_deliveries_due", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    # None for a delivery that answers no ticket (a tender-watch notice).
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     platform: Mapped[str] = mapped_column(String(32))

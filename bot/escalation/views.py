@@ -105,10 +105,11 @@ class Erasure:
     tickets: tuple[int, ...] = ()
     deliveries: int = 0
     feedback: int = 0
+    subscriptions: int = 0
 
     @property
     def total(self) -> int:
-        return len(self.tickets) + self.deliveries + self.feedback
+        return len(self.tickets) + self.deliveries + self.feedback + self.subscriptions
 
 
 @dataclass(frozen=True, slots=True)
