@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from bot.escalation.schema import Feedback
 from bot.runtime import Runtime, start_runtime
 from bot.texts import text
 from index.dense import Embedder
-from tests.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, user
+from tests.fake_telegram import BOT_USER, BOT_USERNAME, TOKEN, FakeTelegram, user
 
 pytestmark = pytest.mark.model
 
@@ -373,6 +375,59 @@ async def test_a_reply_from_someone_not_staff_is_refused(
     assert tested.errors == []
 
 
+async def test_follow_ups_reminders_and_failed_deliveries_are_posted_under_the_ticket(
+    make_bot: BotFactory, fake: FakeTelegram
+) -> None:
+    fake.members[500] = "member"
+    async with make_bot() as tested:
+        desk = tested.runtime.desk
+        await tested.say("/menneske Kan I tjekke vores faktura fra marts?")
+        ticket = fake.sent_message(STAFF_CHAT)
+        await tested.say("/menneske Og den fra april?")
+        follow_up = fake.sent_message(STAFF_CHAT)
+        follow_up_call = fake.sent_to(STAFF_CHAT)[-1]
+        reminded = await desk.send_due_reminders(now=datetime.now(UTC) + timedelta(days=10))
+        reminder_call = fake.sent_to(STAFF_CHAT)[-1]
+
+        await tested.deliver(
+            message=fake.message(
+                "Begge er modtaget.", sender=KAREN, chat_id=STAFF_CHAT, reply_to=follow_up
+            )
+        )
+        # The asker blocks the bot: the reminder to them fails for good, staff are told.
+        fake.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+        await OutboxWorker(desk, {"telegram": tested.channel.deliverer}).process_once()
+        failure = fake.sent_to(STAFF_CHAT)[-1]
+        [view] = await desk.tickets()
+
+    assert "Og den fra april?" in follow_up_call["text"]
+    assert follow_up_call["reply_parameters"]["message_id"] == ticket["message_id"]
+    assert reminded == [1]
+    assert reminder_call["reply_parameters"]["message_id"] == ticket["message_id"]
+    assert view.answer == "Begge er modtaget."
+    assert "#1" in failure["text"] and "blocked by the user" in failure["text"]
+    assert failure["reply_parameters"]["message_id"] == ticket["message_id"]
+    assert tested.errors == []
+
+
+async def test_the_log_names_the_chat_id_of_a_group_the_bot_joins(
+    make_bot: BotFactory, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.channels.telegram")
+    async with make_bot() as tested:
+        await tested.deliver(
+            my_chat_member={
+                "chat": {"id": -100555, "type": "supergroup", "title": "Indkøb staff"},
+                "from": KAREN,
+                "date": 0,
+                "old_chat_member": {"status": "left", "user": BOT_USER},
+                "new_chat_member": {"status": "member", "user": BOT_USER},
+            }
+        )
+    assert "chat id -100555" in caplog.text
+    assert tested.errors == []
+
+
 async def test_without_a_staff_chat_there_is_no_notifier(make_bot: BotFactory) -> None:
     async with make_bot(start=False, telegram_staff_chat_id=None) as tested:
         assert tested.channel.notifier is None
@@ -526,13 +581,19 @@ async def test_webhook_mode_checks_the_secret_token_and_healthz_reports_ready(
                         f"{base}{WEBHOOK_PATH}", json=update, headers=headers
                     ) as response:
                         statuses.append(response.status)
+                async with http.post(
+                    f"{base}{WEBHOOK_PATH}",
+                    json=["not", "an", "update"],
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
+                ) as response:
+                    statuses.append(response.status)
                 await fake.wait_for("sendMessage", chat_id=ASKER_ID)
                 await asyncio.sleep(0.2)
         finally:
             server.stop()
             await running
 
-    assert statuses == [401, 403, 200, 200]
+    assert statuses == [401, 403, 200, 200, 400]  # the repeated update is answered once
     [answer] = fake.sent_to(ASKER_ID)
     assert "Fakturaen skal sendes elektronisk" in answer["text"]
     [webhook] = fake.called("setWebhook")

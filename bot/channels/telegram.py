@@ -204,8 +204,13 @@ class TelegramChannel:
         if not hmac.compare_digest(given.encode(), self._secret.encode()):
             return web.Response(status=403, text="wrong secret token")
         try:
-            update = Update.de_json(await request.json(), self.application.bot)
+            payload = await request.json()
+            update = (
+                Update.de_json(payload, self.application.bot) if isinstance(payload, dict) else None
+            )
         except (ValueError, TypeError, KeyError):
+            update = None
+        if update is None or not isinstance(update.update_id, int):
             return web.Response(status=400, text="not a Telegram update")
         # Telegram resends an update it thinks we missed; answer each one once.
         if await self._desk.mark_event_processed(PLATFORM, str(update.update_id)):
