@@ -113,6 +113,8 @@ class TelegramChannel:
         if runtime.desk is None:
             raise ValueError("the Telegram channel needs the escalation desk")
         token = settings.telegram_bot_token.get_secret_value()
+        # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self._runtime = runtime
         self._desk = runtime.desk
         self._webhook_url = (
