@@ -304,8 +304,9 @@ async def test_an_english_client_gets_english(make_bot: BotFactory, fake: FakeTe
 # Escalation through the staff group --------------------------------------------------------------
 
 
+@pytest.mark.parametrize("publish", ["/faq", f"/faq@{BOT_USERNAME}"])
 async def test_a_staff_reply_in_the_group_reaches_the_asker(
-    make_bot: BotFactory, fake: FakeTelegram
+    make_bot: BotFactory, fake: FakeTelegram, publish: str
 ) -> None:
     fake.members[500] = "member"
     async with make_bot() as tested:
@@ -315,7 +316,7 @@ async def test_a_staff_reply_in_the_group_reaches_the_asker(
         ticket = fake.sent_message(STAFF_CHAT)
 
         reply = fake.message(
-            "/faq Ja, send den igen med EAN-nummeret.",
+            f"{publish} Ja, send den igen med EAN-nummeret.",
             sender=KAREN,
             chat_id=STAFF_CHAT,
             reply_to=ticket,
@@ -325,8 +326,22 @@ async def test_a_staff_reply_in_the_group_reaches_the_asker(
         delivered = await OutboxWorker(
             tested.runtime.desk, {"telegram": tested.channel.deliverer}
         ).process_once()
+        answer = fake.sent_to(ASKER_ID)[-1]
         [view] = await tested.runtime.desk.tickets()
         learned = await tested.runtime.desk.learned_entries()
+
+        await tested.deliver(
+            message=fake.message(
+                "Og husk ordrenummeret.",
+                sender=KAREN,
+                chat_id=STAFF_CHAT,
+                reply_to=fake.sent_message(STAFF_CHAT),
+            )
+        )
+        await OutboxWorker(
+            tested.runtime.desk, {"telegram": tested.channel.deliverer}
+        ).process_once()
+        addition = fake.sent_to(ASKER_ID)[-1]["text"]
 
     assert "#1" in told
     assert "Kan I tjekke vores faktura fra marts?" in posted["text"]
@@ -337,12 +352,12 @@ async def test_a_staff_reply_in_the_group_reaches_the_asker(
     assert confirmation["text"] == text("staff_published", "da", ticket=1)
     assert confirmation["reply_parameters"]["message_id"] == reply["message_id"]
     assert delivered == 1
-    answer = fake.sent_to(ASKER_ID)[-1]
     assert "Ja, send den igen med EAN-nummeret." in answer["text"]
     assert "/faq" not in answer["text"]
     assert "parse_mode" not in answer
     assert view.status is TicketStatus.DELIVERED
     assert len(learned) == 1
+    assert "Og husk ordrenummeret." in addition
     assert tested.errors == []
 
 

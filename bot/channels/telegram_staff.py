@@ -118,13 +118,14 @@ class TelegramStaffRoom:
         try:
             view = await self._desk.answer(ticket_id, staff, answer)
         except NotStaffError:
-            notice = text("staff_refused", self._language)
+            await self._send(escape(text("staff_refused", self._language)), message.message_id)
         except DeskError as error:
-            notice = str(error)
+            await self._send(escape(str(error)), message.message_id)
         else:
             key = "staff_published" if view.learned_id is not None else "staff_answered"
-            notice = text(key, self._language, ticket=ticket_id)
-        await self._send(escape(notice), message.message_id)
+            notice = escape(text(key, self._language, ticket=ticket_id))
+            # A reply to the confirmation adds to the answer, like a reply to the ticket.
+            await self._post(view, notice, message.message_id)
         return True
 
     async def is_member(self, user_id: int) -> bool:
@@ -143,7 +144,9 @@ class TelegramStaffRoom:
 
 
 def _without_mention(value: str, username: str | None) -> str:
-    """Staff may start a reply with ``@bot``; that is not part of the answer."""
+    """Staff may start a reply with ``@bot`` or write ``/faq@bot``; the name is not the answer."""
     if not username:
         return value
-    return re.sub(rf"^\s*@{re.escape(username)}\b", "", value, flags=re.IGNORECASE).strip()
+    name = re.escape(username)
+    value = re.sub(rf"^\s*@{name}\b", "", value, flags=re.IGNORECASE)
+    return re.sub(rf"^(\s*/\w+)@{name}\b", r"\1", value, flags=re.IGNORECASE).strip()
