@@ -31,14 +31,13 @@ from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
 
-from bot.assistant import Assistant
 from bot.channels.serve import Server
 from bot.channels.slack import EVENTS_PATH, SlackChannel
 from bot.config import Settings
 from bot.conversation import Asker
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.interfaces import Deliverer, StaffNotifier
-from bot.runtime import Runtime, term_set
+from bot.runtime import Runtime, build_assistant
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
 
@@ -351,9 +350,7 @@ def build_runtime(settings: Settings, knowledge: KnowledgeBase, index: SearchInd
     """A real runtime (assistant, index, desk) on ``knowledge``, with its own desk."""
     own_index = copy.copy(index)
     desk = EscalationDesk.open(settings)
-    assistant = Assistant(
-        knowledge, own_index, desk, answer_threshold=settings.answer_threshold, terms=term_set
-    )
+    assistant = build_assistant(settings, knowledge, own_index, desk)
     return Runtime(settings, knowledge, own_index, assistant, desk)
 
 

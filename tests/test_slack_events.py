@@ -39,6 +39,7 @@ from tests.fake_slack import (
 
 pytestmark = pytest.mark.model
 
+CHANNEL_LOGGER = "bot.channels.slack"
 INVOICE = "Hvordan sender jeg en faktura til Aarhus Kommune?"
 # Questions that are ambiguous on the shipped pack; the first that clarifies is used.
 AMBIGUOUS = ("udbud", "tender", "licitation", "kontrakt")
@@ -231,19 +232,24 @@ async def test_thumbs_down_offers_a_person(
 # Retries and signatures ------------------------------------------------------------------------
 
 
-async def test_retried_event_gets_one_reply(slack: SlackHarness, api: FakeSlackApi):
+async def test_retried_event_gets_one_reply(
+    slack: SlackHarness, api: FakeSlackApi, channel_log: pytest.LogCaptureFixture
+):
     event = dm_event(INVOICE, user="U0RETRY01")
     event_id = f"Ev{uuid.uuid4().hex[:10]}"
     first = await slack.send_event(event, event_id)
     retry = await slack.send_event(event, event_id, retry=1)
 
     assert (first.status, retry.status) == (200, 200)
+    await retry_ignored(channel_log, event_id)
     await api.wait_for("chat.postMessage")
     await api.settle()
     assert len(api.of("chat.postMessage")) == 1
 
 
-async def test_retry_after_a_restart_gets_no_second_reply(runtime: Runtime, api: FakeSlackApi):
+async def test_retry_after_a_restart_gets_no_second_reply(
+    runtime: Runtime, api: FakeSlackApi, channel_log: pytest.LogCaptureFixture
+):
     event = dm_event(INVOICE, user="U0RESTART")
     event_id = f"Ev{uuid.uuid4().hex[:10]}"
     async with SlackHarness(runtime, api) as before:
@@ -253,8 +259,25 @@ async def test_retry_after_a_restart_gets_no_second_reply(runtime: Runtime, api:
     async with SlackHarness(runtime, api) as after:
         response = await after.send_event(event, event_id, retry=2)
         assert response.status == 200
+        await retry_ignored(channel_log, event_id)
         await api.settle()
     assert len(api.of("chat.postMessage")) == 1
+
+
+@pytest.fixture
+def channel_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.INFO, logger=CHANNEL_LOGGER)
+    return caplog
+
+
+async def retry_ignored(caplog: pytest.LogCaptureFixture, event_id: str) -> None:
+    """Wait until the channel has seen the retry of ``event_id`` and let it go."""
+    for _ in range(200):
+        records = [r.getMessage() for r in caplog.records if r.name == CHANNEL_LOGGER]
+        if any(event_id in message for message in records):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the retry of {event_id} was not recognised")
 
 
 @pytest.mark.parametrize(

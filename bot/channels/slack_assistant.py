@@ -7,59 +7,54 @@ acknowledgement behind it and break Slack's three-second rule. So the Slack
 channel keeps an assistant of its own on a dedicated thread with its own
 event loop; the request loop only parses, acknowledges and posts.
 
-The assistant reaches the desk through ``_DeskOnLoop``, which runs each
-desk call on the main loop: opening a ticket notifies the staff
-destinations (Slack, Telegram), whose clients belong to that loop. The
-search index is shared with the rest of the process; it swaps its state
-atomically when learned answers are added, so searching from this thread
-is safe.
+The thread's assistant is built like the runtime's (``build_assistant``,
+on the same knowledge and index) and rebuilt when the runtime swaps in a
+new one after a pack reload. It reaches the desk through ``_DeskOnLoop``,
+which runs each desk call on the main loop: opening a ticket notifies the
+staff destinations (Slack, Telegram), whose clients belong to that loop.
+The index swaps its state atomically when learned answers are added, so
+searching from this thread is safe.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
 import threading
-from collections.abc import Awaitable, Sequence
-from typing import TypeVar
+from typing import Any
 
-from bot.assistant import Assistant, Escalations
-from bot.conversation import Asker, Question, Reply
-from bot.escalation.views import Candidate, Erasure, TicketView
-from bot.runtime import Runtime, term_set
-
-T = TypeVar("T")
+from bot.assistant import Assistant
+from bot.conversation import Question, Reply
+from bot.escalation.desk import EscalationDesk
+from bot.runtime import Runtime, build_assistant
 
 STOP_SECONDS = 10.0
 
 
 class _DeskOnLoop:
-    """The desk calls the assistant makes, run on the loop that owns the notifiers."""
+    """The desk as the assistant sees it, with every coroutine method run on ``loop``.
 
-    def __init__(self, desk: Escalations, loop: asyncio.AbstractEventLoop) -> None:
+    Forwarding by name keeps this in step with whatever part of the desk the
+    assistant uses; plain attributes and methods pass through unchanged.
+    """
+
+    def __init__(self, desk: EscalationDesk, loop: asyncio.AbstractEventLoop) -> None:
         self._desk = desk
         self._loop = loop
 
-    async def open_ticket(
-        self,
-        question: str,
-        language: str,
-        asker: Asker,
-        candidates: Sequence[Candidate] = (),
-        confidence: float | None = None,
-    ) -> TicketView:
-        return await self._on_loop(
-            self._desk.open_ticket(question, language, asker, candidates, confidence)
-        )
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._desk, name)
+        if not inspect.iscoroutinefunction(attribute):
+            return attribute
 
-    async def forget_user(self, platform: str, user_id: str) -> Erasure:
-        return await self._on_loop(self._desk.forget_user(platform, user_id))
+        @functools.wraps(attribute)
+        async def on_loop(*args: Any, **kwargs: Any) -> Any:
+            call = asyncio.run_coroutine_threadsafe(attribute(*args, **kwargs), self._loop)
+            return await asyncio.wrap_future(call)
 
-    async def _on_loop(self, call: Awaitable[T]) -> T:
-        async def run() -> T:
-            return await call
-
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), self._loop))
+        return on_loop
 
 
 class AssistantThread:
@@ -69,8 +64,10 @@ class AssistantThread:
         if runtime.desk is None:
             raise ValueError("the Slack channel needs the escalation desk")
         self._runtime = runtime
-        self._desk = runtime.desk
+        self._desk: EscalationDesk = runtime.desk
+        self._proxy: _DeskOnLoop | None = None
         self._assistant: Assistant | None = None
+        self._built_for: Assistant | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -78,14 +75,7 @@ class AssistantThread:
         """Start the thread; call from the loop that owns the desk's notifiers."""
         if self._thread is not None:
             return
-        settings = self._runtime.settings
-        self._assistant = Assistant(
-            self._runtime.knowledge,
-            self._runtime.index,
-            _DeskOnLoop(self._desk, asyncio.get_running_loop()),
-            answer_threshold=settings.answer_threshold,
-            terms=term_set,
-        )
+        self._proxy = _DeskOnLoop(self._desk, asyncio.get_running_loop())
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._run, args=(self._loop,), name="slack-assistant", daemon=True
@@ -93,10 +83,24 @@ class AssistantThread:
         self._thread.start()
 
     async def reply(self, question: Question) -> Reply:
-        if self._loop is None or self._assistant is None:
+        if self._loop is None:
             raise RuntimeError("the assistant thread is not running")
-        future = asyncio.run_coroutine_threadsafe(self._assistant.reply(question), self._loop)
+        assistant = self._current()
+        future = asyncio.run_coroutine_threadsafe(assistant.reply(question), self._loop)
         return await asyncio.wrap_future(future)
+
+    def _current(self) -> Assistant:
+        """This thread's assistant, rebuilt when the runtime's changed (a reloaded pack)."""
+        runtime = self._runtime
+        if self._assistant is None or self._built_for is not runtime.assistant:
+            self._assistant = build_assistant(
+                runtime.settings,
+                runtime.knowledge,
+                runtime.index,
+                self._proxy,  # type: ignore[arg-type]
+            )
+            self._built_for = runtime.assistant
+        return self._assistant
 
     async def stop(self) -> None:
         loop, thread = self._loop, self._thread
