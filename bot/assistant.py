@@ -71,8 +71,16 @@ class Escalations(watch.WatchDesk, Protocol):
 
 @dataclass(slots=True)
 class _Session:
+    """What the bot remembers of one asker between messages (in memory only).
+
+    ``language`` is the reply language, ``preferred`` an explicit choice
+    ("English please") that overrides detection, and ``written`` the language
+    the last message was written in — search stems by that one.
+    """
+
     language: str | None = None
     preferred: str | None = None
+    written: str = "da"
     last_question: str = ""
     hits: list[Hit] = field(default_factory=list)
 
@@ -114,9 +122,10 @@ class Assistant:
         if switched:
             session.preferred = session.language = switched
             return Reply(Action.SMALL_TALK, text("language_switched", switched), switched)
-        language = session.preferred or self._languages.detect(
+        session.written = self._languages.detect(
             message, hint=question.language_hint or session.language
         )
+        language = session.preferred or session.written
         session.language = language
         searched_before = session.hits
         reply = await self._decide(message, language, question.asker, session)
@@ -174,11 +183,11 @@ class Assistant:
                 return await watch.watch_reply(self._desk, recognised, language, asker)
         session.last_question = message
         if intents.asks_about_own_case(message):
-            session.hits = self._index.search(message, k=5, language=language)
+            session.hits = self._index.search(message, k=5, language=session.written)
             return await self._escalate(message, language, asker, session.hits)
         if intents.asks_private_bid_help(message):
-            return self._redirect(language, self._mentioned_tender(message, language))
-        hits = self._index.search(message, k=8, language=language)
+            return self._redirect(language, self._mentioned_tender(message, session.written))
+        hits = self._index.search(message, k=8, language=session.written)
         session.hits = hits
         return await self._from_hits(message, language, asker, hits)
 
@@ -294,9 +303,9 @@ class Assistant:
             citations = (tender.citation(language),)
         return Reply(Action.REDIRECT, "\n\n".join(lines), language, citations=citations)
 
-    def _mentioned_tender(self, message: str, language: str) -> Tender | None:
+    def _mentioned_tender(self, message: str, written: str) -> Tender | None:
         """The tender of our list a message is about, if one matches confidently."""
-        hits = self._index.search(message, k=3, kinds=(Kind.TENDER,), language=language)
+        hits = self._index.search(message, k=3, kinds=(Kind.TENDER,), language=written)
         if hits and hits[0].confidence >= self._threshold:
             record = hits[0].record
             return record if isinstance(record, Tender) else None
