@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -176,6 +177,7 @@ class SlackChannel:
         )
         self._in_order = _InOrder()
         self._inflight: set[asyncio.Task[Any]] = set()
+        self._stopping = False
         self._socket: Any = None
         self._register()
 
@@ -205,6 +207,8 @@ class SlackChannel:
             log.info("Slack: receiving events at POST %s", EVENTS_PATH)
 
     async def stop(self) -> None:
+        """Stop taking events, let those in hand finish (briefly), then stop the assistant."""
+        self._stopping = True
         if self._socket is not None:
             with contextlib.suppress(Exception):
                 await self._socket.close_async()
@@ -223,13 +227,37 @@ class SlackChannel:
     # Listeners ----------------------------------------------------------------------------------
 
     def _register(self) -> None:
-        self.app.event("app_mention")(self._on_mention)
-        self.app.event("message")(self._on_message)
-        self.app.action(ASK_ACTION)(self._on_ask_button)
-        self.app.action(FEEDBACK_ACTION)(self._on_feedback)
-        self.app.action(TICKET_CLOSE)(self._on_close)
-        self.app.action(TICKET_PUBLISH)(self._on_publish)
-        self.app.view(PUBLISH_VIEW)(self._on_publish_form)
+        guard = self._guarded
+        self.app.event("app_mention")(guard(self._on_mention))
+        self.app.event("message")(guard(self._on_message))
+        self.app.action(ASK_ACTION)(guard(self._on_ask_button))
+        self.app.action(FEEDBACK_ACTION)(guard(self._on_feedback))
+        self.app.action(TICKET_CLOSE)(guard(self._on_close))
+        self.app.action(TICKET_PUBLISH)(guard(self._on_publish))
+        self.app.view(PUBLISH_VIEW)(guard(self._on_publish_form))
+
+    def _guarded(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """``listener`` as a task ``stop`` waits for; once stopping, it only acknowledges.
+
+        Bolt reads the listener's arguments through ``functools.wraps``.
+        """
+
+        @functools.wraps(listener)
+        async def guarded(*args: Any, **kwargs: Any) -> None:
+            if self._stopping:
+                if "ack" in kwargs:
+                    await kwargs["ack"]()
+                return
+            task = asyncio.current_task()
+            if task is not None:
+                self._inflight.add(task)
+            try:
+                await listener(*args, **kwargs)
+            finally:
+                if task is not None:
+                    self._inflight.discard(task)
+
+        return guarded
 
     async def _on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
         """A mention in a channel: answered in a thread under it (staff threads excepted)."""
@@ -242,36 +270,34 @@ class SlackChannel:
         ):
             return  # a staff answer that mentions the bot: the message event takes it
         asker = Asker(PLATFORM, event.get("user", ""), channel, thread or event.get("ts"))
-        question = plain_text(event.get("text", ""), context.get("bot_user_id"))
-        await self._tracked(body, lambda: self._answer(asker, question))
+        if await self._first_time(body):
+            await self._answer(asker, plain_text(event.get("text", ""), context.get("bot_user_id")))
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
         """A direct message is a question; a reply in a ticket's thread is a staff answer."""
         if event.get("subtype") not in _READ_SUBTYPES or event.get("bot_id"):
             return
         user, channel = event.get("user"), event.get("channel", "")
+        text_in = event.get("text", "")
         if not user:
             return
         if event.get("channel_type") == "im":
             asker = Asker(PLATFORM, user, channel, event.get("thread_ts"))
-            question = plain_text(event.get("text", ""), context.get("bot_user_id"))
+            question = plain_text(text_in, context.get("bot_user_id"))
+            if not await self._first_time(body):
+                return
             if not question and event.get("files"):
-                await self._tracked(body, lambda: self._unsupported(asker))
+                await self._unsupported(asker)
             else:
-                await self._tracked(body, lambda: self._answer(asker, question))
+                await self._answer(asker, question)
             return
         thread = event.get("thread_ts")
         if self._staff is None or not thread or thread == event.get("ts"):
             return
         ticket_id = await self._staff.ticket_for_thread(channel, thread)
-        if ticket_id is not None:
-            staff = self._staff
-            await self._tracked(
-                body,
-                lambda: staff.take_answer(
-                    ticket_id, user, event.get("text", ""), thread, context.get("bot_user_id")
-                ),
-            )
+        if ticket_id is not None and await self._first_time(body):
+            bot_user = context.get("bot_user_id")
+            await self._staff.take_answer(ticket_id, user, text_in, thread, bot_user)
 
     async def _on_ask_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A clarify choice or "Ask a person": its value is the person's next question."""
@@ -281,12 +307,8 @@ class SlackChannel:
         message = body.get("message") or {}
         label = action.get("text", {}).get("text", "")
         picked = picked_blocks(message.get("blocks") or [], action.get("block_id", ""), label)
-
-        async def work() -> None:
-            await self._update(channel, ts, message.get("text", ""), picked)
-            await self._answer(asker, action.get("value", ""))
-
-        await self._run_tracked(work)
+        await self._update(channel, ts, message.get("text", ""), picked)
+        await self._answer(asker, action.get("value", ""))
 
     async def _on_feedback(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """👍/👎 under an answer: recorded in the desk; the buttons make way for a thank-you."""
@@ -297,63 +319,44 @@ class SlackChannel:
         record_ids, language = parse_feedback_value(action.get("value", ""))
         language = language or "da"
         message = body.get("message") or {}
+        await self._desk.record_feedback(asker, helpful, record_ids, language=language)
         rated = feedback_blocks(message.get("blocks") or [], helpful, language)
-
-        async def work() -> None:
-            await self._desk.record_feedback(asker, helpful, record_ids, language=language)
-            await self._update(channel, ts, message.get("text", ""), rated)
-
-        await self._run_tracked(work)
+        await self._update(channel, ts, message.get("text", ""), rated)
 
     async def _on_close(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         if self._staff is None or (ticket_id := _ticket_id(action)) is None:
             return
-        staff = self._staff
         _, ts, _ = _message_place(body)
-        user = body.get("user", {}).get("id", "")
         blocks = body.get("message", {}).get("blocks") or []
-        await self._run_tracked(lambda: staff.close(ticket_id, user, ts, blocks))
+        await self._staff.close(ticket_id, body.get("user", {}).get("id", ""), ts, blocks)
 
     async def _on_publish(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         if self._staff is None or (ticket_id := _ticket_id(action)) is None:
             return
-        staff = self._staff
         _, ts, _ = _message_place(body)
         user = body.get("user", {}).get("id", "")
-        trigger = body.get("trigger_id", "")
-        await self._run_tracked(lambda: staff.open_publish(ticket_id, user, ts, trigger))
+        await self._staff.open_publish(ticket_id, user, ts, body.get("trigger_id", ""))
 
     async def _on_publish_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()
         if self._staff is None:
             return
-        staff = self._staff
-        user = body.get("user", {}).get("id", "")
         values = view.get("state", {}).get("values", {})
         answer = values.get(PUBLISH_INPUT, {}).get(PUBLISH_INPUT, {}).get("value") or ""
-        metadata = view.get("private_metadata", "")
-        await self._run_tracked(lambda: staff.publish(user, metadata, answer))
+        user = body.get("user", {}).get("id", "")
+        await self._staff.publish(user, view.get("private_metadata", ""), answer)
 
     # Work after the acknowledgement -------------------------------------------------------------
 
-    async def _tracked(self, body: dict[str, Any], work: Callable[[], Awaitable[object]]) -> None:
-        """Run ``work`` for this event unless the desk has seen the event before."""
+    async def _first_time(self, body: dict[str, Any]) -> bool:
+        """Record the event in the desk; False when it was handled before (a retry)."""
         event_id = body.get("event_id")
         if event_id and not await self._desk.mark_event_processed(PLATFORM, event_id):
             log.info("Slack event %s was already handled; ignoring the retry", event_id)
-            return
-        await self._run_tracked(work)
-
-    async def _run_tracked(self, work: Callable[[], Awaitable[object]]) -> None:
-        """Await ``work`` as a task that ``stop`` lets finish."""
-        task = asyncio.ensure_future(work())
-        self._inflight.add(task)
-        try:
-            await task
-        finally:
-            self._inflight.discard(task)
+            return False
+        return True
 
     async def _answer(self, asker: Asker, question: str) -> None:
         """Ask the assistant as this person and post the reply where they asked."""
