@@ -339,3 +339,18 @@ async def test_socket_mode_event_is_acknowledged_and_answered(
     finally:
         await channel.stop()
         runtime.close()
+
+
+async def test_http_mode_without_a_signing_secret_does_not_start(
+    tmp_path: Path,
+    api: FakeSlackApi,
+    shipped_knowledge: KnowledgeBase,
+    shipped_index: SearchIndex,
+):
+    settings = slack_settings(tmp_path, api.base_url, slack_signing_secret=None)
+    runtime = build_runtime(settings, shipped_knowledge, shipped_index)
+    try:
+        with pytest.raises(ValueError, match="SLACK_SIGNING_SECRET"):
+            SlackChannel(runtime)
+    finally:
+        runtime.close()
