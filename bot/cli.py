@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "escalations",
     "faq",
     "knowledge",
+    "report",
 )
 
 
