@@ -54,6 +54,7 @@ STAFF = ("U0STAFF01", "U0STAFF02")
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
 
 
 class FakeSlackApi:

@@ -31,6 +31,10 @@ from bot.escalation.desk import EscalationDesk
 from bot.runtime import Runtime, build_assistant
 
 STOP_SECONDS = 10.0
+# Replies in progress at once. Retrieval is CPU-bound, so more at once only
+# makes every reply late together; a few let one wait on the desk while
+# another searches, and keep the queue first come, first served.
+CONCURRENT_REPLIES = 4
 
 
 class _DeskOnLoop:
@@ -70,12 +74,14 @@ class AssistantThread:
         self._built_for: Assistant | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._turns: asyncio.Semaphore | None = None
 
     def start(self) -> None:
         """Start the thread; call from the loop that owns the desk's notifiers."""
         if self._thread is not None:
             return
         self._proxy = _DeskOnLoop(self._desk, asyncio.get_running_loop())
+        self._turns = asyncio.Semaphore(CONCURRENT_REPLIES)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._run, args=(self._loop,), name="slack-assistant", daemon=True
@@ -83,11 +89,15 @@ class AssistantThread:
         self._thread.start()
 
     async def reply(self, question: Question) -> Reply:
-        if self._loop is None:
+        if self._loop is None or self._turns is None:
             raise RuntimeError("the assistant thread is not running")
-        assistant = self._current()
-        future = asyncio.run_coroutine_threadsafe(assistant.reply(question), self._loop)
-        return await asyncio.wrap_future(future)
+        async with self._turns:
+            loop = self._loop
+            if loop is None:
+                raise RuntimeError("the assistant thread has stopped")
+            assistant = self._current()
+            future = asyncio.run_coroutine_threadsafe(assistant.reply(question), loop)
+            return await asyncio.wrap_future(future)
 
     def _current(self) -> Assistant:
         """This thread's assistant, rebuilt when the runtime's changed (a reloaded pack)."""

