@@ -39,6 +39,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Ask your question in your own words, e.g. “how do I send an invoice?” or "
         "“what is the threshold in 2026?”.\n"
         "/udbud [keyword] – tenders we know of, e.g. /udbud cleaning\n"
+        "/subscribe [keyword] – hear about new and changed tenders, e.g. /subscribe cleaning\n"
+        "/subscriptions – your subscriptions; /unsubscribe [number] stops one\n"
         "/kontakt – who to contact at Indkøb og Udbud\n"
         "/menneske – get an answer from a person\n"
         "/slet – delete the data we keep about you\n"
@@ -287,6 +289,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "command_slet": {
         "da": "Slet de oplysninger, vi har gemt om dig",
         "en": "Delete the data we keep about you",
+    },
+    "command_abonner": {
+        "da": "Få besked om nye udbud, fx /abonner rengøring",
+        "en": "Get notified of new tenders, e.g. /abonner cleaning",
+    },
+    "command_abonnementer": {"da": "Dine abonnementer", "en": "Your subscriptions"},
+    "command_afmeld": {
+        "da": "Stop et abonnement, fx /afmeld 1",
+        "en": "Stop a subscription, e.g. /afmeld 1",
     },
     "staff_ticket": {
         "da": "Sag #{ticket} · sprog {asked_in} · spørger {asker} · via {platform}",

@@ -69,7 +69,17 @@ ALLOWED_UPDATES = (
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
 )
-COMMANDS = ("start", "help", "udbud", "kontakt", "menneske", "slet")
+COMMANDS = (
+    "start",
+    "help",
+    "udbud",
+    "abonner",
+    "abonnementer",
+    "afmeld",
+    "kontakt",
+    "menneske",
+    "slet",
+)
 LANGUAGES = ("da", "en")
 FEEDBACK_MEMORY = 10_000
 
