@@ -8,7 +8,11 @@ to 127.0.0.1, with its Web API pointed at the fake Slack API of
 and re-sends about one in twenty with the same ``event_id`` and
 ``X-Slack-Retry-Num`` a second later, as Slack does when it doubts an
 acknowledgement. After each phase it waits (bounded) for the replies, then
-counts per DM: one reply is right, none is a loss, more is a duplicate.
+counts per DM: one reply is right, more is a duplicate, and none within
+``--drain`` seconds of the phase's last event counts as lost. Retrieval is
+CPU work, so replies queue up when events come faster than the machine
+answers them; the report gives the answer rate and the 1-minute load
+average (other processes on the machine slow it down).
 
     .venv/bin/python -m benchmarks.slack_load                # 10/s 20 s, 25/s 20 s, 50/s 60 s
     .venv/bin/python -m benchmarks.slack_load --phases 10:5  # quick look
@@ -86,6 +90,8 @@ class Phase:
     reply_p50_s: float = 0.0
     reply_p99_s: float = 0.0
     drain_s: float = 0.0
+    replies_per_s: float = 0.0
+    load_average: float = 0.0
     generator_late_max_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -183,6 +189,7 @@ class LoadGenerator:
             await asyncio.sleep(0.25)
         await asyncio.sleep(2.0)  # late duplicates would show up now
         result.drain_s = round(time.monotonic() - sent_until, 1)
+        result.load_average = round(os.getloadavg()[0], 2)
         result.generator_late_max_ms = round(late * 1000, 1)
         _score(result, sent, api, channels)
         return result
@@ -235,6 +242,7 @@ def _score(result: Phase, sent: list[Sent], api: Any, channels: set[str]) -> Non
     result.answered_once = sum(1 for c in channels if len(replies.get(c, ())) == 1)
     result.duplicates = sum(len(replies[c]) - 1 for c in replies if len(replies[c]) > 1)
     result.lost = sum(1 for c in channels if c not in replies)
+    result.replies_per_s = round(len(replies) / (result.seconds + result.drain_s), 2)
     waits = sorted(min(replies[c]) - first_sent[c] for c in replies)
     if waits:
         result.reply_p50_s = round(statistics.median(waits), 2)
@@ -341,8 +349,8 @@ def _free_port() -> int:
 def table(report: dict[str, Any]) -> str:
     rows = [
         "| rate/s | s | events | retries | acked ≤1 s | ack p50 | ack p99 | ack max "
-        "| answered once | duplicates | lost | reply p50 | reply p99 | drain |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| answered once | duplicates | lost | reply p50 | reply p99 | drain | answers/s | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in report["phases"]:
         total = p["events"] + p["retries"]
@@ -350,7 +358,8 @@ def table(report: dict[str, Any]) -> str:
             f"| {p['rate']} | {p['seconds']} | {p['events']} | {p['retries']} "
             f"| {p['acked_within_target']}/{total} | {p['ack_p50_ms']} ms | {p['ack_p99_ms']} ms "
             f"| {p['ack_max_ms']} ms | {p['answered_once']} | {p['duplicates']} | {p['lost']} "
-            f"| {p['reply_p50_s']} s | {p['reply_p99_s']} s | {p['drain_s']} s |"
+            f"| {p['reply_p50_s']} s | {p['reply_p99_s']} s | {p['drain_s']} s "
+            f"| {p['replies_per_s']} | {p['load_average']} |"
         )
     return "\n".join(rows)
 

@@ -59,6 +59,7 @@ from bot.texts import text
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 STOP_SECONDS = 10.0
 # Message subtypes that carry something a person wrote to the bot; others
 # (edits, deletions, joins, bot posts) are not questions.
@@ -168,11 +169,16 @@ class SlackChannel:
         )
         self._assistant = AssistantThread(runtime)
         self._deliverer = SlackDeliverer(self.client)
-        self._staff = (
-            SlackStaff(
-                self.client, self._desk, settings.slack_staff_channel, settings.staff_language
+        staff_channel = settings.slack_staff_channel
+        if staff_channel and not _CHANNEL_ID.match(staff_channel):
+            log.warning(
+                "SLACK_STAFF_CHANNEL=%r does not look like a channel id (C0123ABCD): staff "
+                "answers are matched by id, so use the id from the channel's details",
+                staff_channel,
             )
-            if settings.slack_staff_channel
+        self._staff = (
+            SlackStaff(self.client, self._desk, staff_channel, settings.staff_language)
+            if staff_channel
             else None
         )
         self._in_order = _InOrder()
