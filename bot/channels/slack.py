@@ -25,6 +25,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -202,6 +203,8 @@ class SlackChannel:
             app.router.add_post(EVENTS_PATH, self.handle_http)
 
     async def start(self) -> None:
+        # One connection pool for every Web API call (without it, each call opens its own).
+        self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         self._assistant.start()
         if self._app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -224,6 +227,9 @@ class SlackChannel:
             for task in unfinished:
                 task.cancel()
         await self._assistant.stop()
+        session, self.client.session = self.client.session, None
+        if session is not None:
+            await session.close()
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """``POST /slack/events``: verified, acknowledged and dispatched by bolt."""
