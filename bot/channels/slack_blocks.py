@@ -237,14 +237,7 @@ def feedback_blocks(blocks: Sequence[Block], helpful: bool, language: str) -> li
 
 def ticket_message(ticket: TicketView, language: str) -> SlackMessage:
     """A new ticket: who (pseudonymous), the question, the bot's best guesses, two buttons."""
-    head = text(
-        "staff_ticket",
-        language,
-        ticket=ticket.id,
-        asked_in=ticket.language,
-        asker=ticket.asker or "–",
-        platform=ticket.platform,
-    )
+    head = ticket.heading(language)
     blocks: list[Block] = [
         {"type": "section", "text": mrkdwn(f"*{escape(head)}*")},
         *_quoted(ticket.question),

@@ -157,14 +157,7 @@ def feedback_value(data: str) -> bool | None:
 
 def render_ticket(ticket: TicketView, language: str) -> str:
     """A new ticket for the staff group: who (pseudonymous), what, and the bot's best guesses."""
-    head = text(
-        "staff_ticket",
-        language,
-        ticket=ticket.id,
-        asked_in=ticket.language,
-        asker=ticket.asker or "–",
-        platform=ticket.platform,
-    )
+    head = ticket.heading(language)
     lines = [f"<b>{escape(head)}</b>", f"<blockquote>{escape(ticket.question)}</blockquote>"]
     if ticket.candidates:
         lines.append(escape(text("staff_candidates", language)))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.texts import text
+
 CLI_PLATFORM = "cli"
 
 
@@ -96,6 +98,17 @@ class TicketView:
     def joined(self) -> bool:
         """True when the last question joined an already open ticket."""
         return bool(self.follow_ups)
+
+    def heading(self, language: str) -> str:
+        """The one-line summary staff see above a ticket, in the staff language."""
+        return text(
+            "staff_ticket",
+            language,
+            ticket=self.id,
+            asked_in=self.language,
+            asker=self.asker or "–",
+            platform=self.platform,
+        )
 
 
 @dataclass(frozen=True, slots=True)
