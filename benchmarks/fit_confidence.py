@@ -31,6 +31,7 @@ import json
 import re
 import sys
 import tempfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -165,6 +166,7 @@ def main() -> int:
 
     scores = 1 / (1 + np.exp(-(beta[0] + x @ beta[1:])))
     summary = summarise(data, scores)
+    summary["cross_validated_log_loss"] = cross_validated_log_loss(data, x, y, w)
     summary.update(
         intercept=round(intercept, 4),
         coefficients={k: round(v, 4) for k, v in coefficients.items()},
@@ -182,6 +184,21 @@ def main() -> int:
         print(f'    "{name}": {value:.4f},')
     print("}")
     return 0
+
+
+def cross_validated_log_loss(
+    data: list[dict], x: np.ndarray, y: np.ndarray, w: np.ndarray, folds: int = 5
+) -> float:
+    """Weighted log loss on held-out questions (5 folds by question): compares feature sets."""
+    fold = np.array([zlib.crc32(r["key"].encode()) % folds for r in data])
+    losses, weights = [], []
+    for k in range(folds):
+        train, test = fold != k, fold == k
+        beta = fit(x[train], y[train], w[train])
+        p = np.clip(1 / (1 + np.exp(-(beta[0] + x[test] @ beta[1:]))), 1e-9, 1 - 1e-9)
+        losses.append(-(w[test] * (y[test] * np.log(p) + (1 - y[test]) * np.log(1 - p))).sum())
+        weights.append(w[test].sum())
+    return round(float(sum(losses) / sum(weights)), 5)
 
 
 def summarise(data: list[dict], scores: np.ndarray) -> dict:

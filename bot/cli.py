@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "chat",
     "escalations",
     "faq",
+    "index",
     "knowledge",
     "report",
 )

@@ -91,3 +91,11 @@ class VectorCache:
         except OSError as error:
             Path(tmp).unlink(missing_ok=True)
             log.warning("cannot write index cache %s: %s", self.path, error)
+
+
+def clear(directory: Path) -> int:
+    """Delete every cached vector file in ``directory``; returns how many there were."""
+    files = list(directory.glob("vectors-*.npz")) if directory.is_dir() else []
+    for path in files:
+        path.unlink(missing_ok=True)
+    return len(files)

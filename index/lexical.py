@@ -15,12 +15,17 @@ across queries and feeds the calibrated confidence.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
+
+# bm25s sets its own logger to DEBUG on import, which would print a line at
+# every rebuild; let the application's logging configuration decide instead.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 K1 = 1.2
 B = 0.75

@@ -18,11 +18,12 @@ The steps, in order:
 4. Stop words (Danish and English lists below) are dropped.
 5. Snowball stemming (PyStemmer) in the text's language. The stemmer sees
    the Danish letters, which it needs to find word endings.
-6. The stem is folded to one canonical spelling: æ → ae, ø → oe, å → aa and
-   other accents dropped (é → e). Someone typing ``taerskelvaerdi`` or
-   ``Aarhus`` without a Danish keyboard therefore matches ``tærskelværdi``
-   and ``Århus``. Folding towards the two-letter spelling, rather than
-   the other way round, leaves English words such as *does* untouched.
+6. The stem is folded to one canonical spelling: æ → ae, ø → oe, å → aa
+   (other accents, é → e, are dropped from words before stemming). Someone
+   typing ``taerskelvaerdi`` or ``Aarhus`` without a Danish keyboard
+   therefore matches ``tærskelværdi`` and ``Århus``. Folding towards the
+   two-letter spelling, rather than the other way round, leaves English
+   words such as *does* untouched.
 
 Query words are stemmed with both stemmers (see :func:`word_stems`): a
 Danish word in an English question (``udbudsloven``) must still meet the
@@ -79,15 +80,20 @@ def fold(text: str) -> str:
     return _DIGIT_SEPARATOR.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-def canonical(word: str) -> str:
-    """The spelling a word is compared in: Danish letters as two letters, no other accents."""
-    word = word.translate(_DANISH_FOLD)
+def _without_accents(word: str) -> str:
+    """Accents dropped (é → e), Danish letters kept: they are letters, not accented ones."""
     if word.isascii():
         return word
-    decomposed = unicodedata.normalize("NFD", word)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
+    return "".join(c if c in "æøå" else _strip_marks(c) for c in word)
+
+
+def _strip_marks(char: str) -> str:
+    return "".join(d for d in unicodedata.normalize("NFD", char) if not unicodedata.combining(d))
+
+
+def canonical(word: str) -> str:
+    """The spelling a word is compared in: Danish letters as two letters, no other accents."""
+    return _without_accents(word).translate(_DANISH_FOLD)
 
 
 _CANONICAL_STOP_WORDS: dict[str, frozenset[str]] = {
@@ -98,7 +104,7 @@ _ALL_STOP_WORDS = frozenset().union(*_CANONICAL_STOP_WORDS.values())
 
 def words(text: str) -> list[str]:
     """The folded words of ``text`` (letters and digits), single letters dropped."""
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 or w.isdigit()]
+    return [_without_accents(w) for w in _WORD.findall(fold(text)) if len(w) > 1 or w.isdigit()]
 
 
 def is_stop_word(word: str, language: str | None = None) -> bool:

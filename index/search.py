@@ -22,10 +22,10 @@ import numpy as np
 
 from index.cache import VectorCache, knowledge_hash, unit_key
 from index.dense import DenseIndex, Embedder
-from index.fusion import Features, confidence, rrf
+from index.fusion import Features, confidence
 from index.glossary import Glossary
 from index.lexical import LexicalIndex
-from index.normalize import LANGUAGES
+from index.normalize import LANGUAGES, guess_language
 from index.query import Speller, analyse
 from index.records import dense_units, lexical_terms
 from knowledge.model import Kind, KnowledgeBase, Record
@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 
 POOL = 20
 """Records taken from each ranking before fusion."""
-DENSE_UNITS = 200
-"""Nearest units fetched from faiss to find the best ``POOL`` records."""
+DENSE_UNITS = 1000
+"""Nearest units fetched from faiss: the dense ranking of records is taken from these."""
 _ENCODE_CHUNK = 256
 
 
@@ -47,7 +47,8 @@ class Hit:
     answers the question; it means the same for every query, so one
     threshold (``Settings.answer_threshold``) decides. ``score`` is the
     reciprocal-rank fusion of both rankings (1 = first in both). Ranks are
-    1-based positions in each ranking's top ``POOL``, None when absent.
+    1-based positions in the lexical ranking (None when the record contains
+    no query word) and in the dense ranking.
     """
 
     record: Record
@@ -69,6 +70,8 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class BuildStats:
+    """What a build did: ``embedded`` and ``from_cache`` count distinct texts."""
+
     records: int
     units: int
     embedded: int
@@ -124,12 +127,10 @@ class SearchIndex:
         embedder: Embedder,
         dimension: int,
         stats: BuildStats,
-        cache: VectorCache | None = None,
     ) -> None:
         self._glossary = glossary
         self._embedder = embedder
         self._dimension = dimension
-        self._cache = cache
         self.build_stats = stats
         self._state = _State.of(entries, glossary, dimension)
 
@@ -171,7 +172,7 @@ class SearchIndex:
             records=len(records),
             units=len(flat),
             embedded=len(missing),
-            from_cache=len(flat) - len(missing),
+            from_cache=len(set(keys) & cached.keys()),
             seconds=time.perf_counter() - started,
             knowledge_hash=knowledge_hash(keys),
         )
@@ -189,7 +190,6 @@ class SearchIndex:
             embedder=embedder,
             dimension=dimension,
             stats=stats,
-            cache=cache,
         )
 
     @property
@@ -281,27 +281,30 @@ class SearchIndex:
         absent = [d for d in pool if d not in similar]
         if absent:
             similar = {**similar, **state.dense.similarity(vector, absent)}
+        known_cosines = np.array(list(similar.values()))
 
-        lexical_rank = {d: i + 1 for i, d in enumerate(lexical_order)}
-        dense_rank = {d: i + 1 for i, d in enumerate(dense_order)}
         top_lexical = [float(lexical_scores[d]) for d in lexical_order[:2]] + [0.0, 0.0]
         top_dense = [similar[d] for d in dense_order[:2]] + [0.0, 0.0]
         bound = lexical.upper_bound or 1.0
+        english = {"en": 1.0, "da": 0.0}.get(language or guess_language(query) or "", 0.5)
 
         out = []
         for doc in pool:
-            lex, cos = float(lexical_scores[doc]), similar.get(doc, 0.0)
-            lex_other = top_lexical[1] if lexical_rank.get(doc) == 1 else top_lexical[0]
-            cos_other = top_dense[1] if dense_rank.get(doc) == 1 else top_dense[0]
-            ranks = (lexical_rank.get(doc), dense_rank.get(doc))
-            features = Features(
+            lex, cos = float(lexical_scores[doc]), similar[doc]
+            ranks = (
+                1 + int((lexical_scores > lex).sum()) if lex > 0 else None,
+                1 + int((known_cosines > cos).sum()),
+            )
+            lex_other = top_lexical[1] if ranks[0] == 1 else top_lexical[0]
+            cos_other = top_dense[1] if ranks[1] == 1 else top_dense[0]
+            features = Features.of(
                 lexical=lex / bound,
                 lexical_margin=(lex - lex_other) / bound,
                 dense=cos,
                 dense_margin=cos - cos_other,
-                agreement=float(ranks == (1, 1)),
+                ranks=ranks,
                 coverage=lexical.coverage(doc),
-                rrf=rrf(ranks),
+                english=english,
             )
             hit = Hit(
                 record=state.entries[doc].record,
