@@ -43,7 +43,7 @@ from knowledge.model import Citation, FaqEntry, Kind, KnowledgeBase, Record, Ten
 
 MAX_QUESTION_CHARS = 1000
 PICK_PREFIX = "pick:"
-CLARIFY_FLOOR_RATIO = 0.6
+CLARIFY_FLOOR_RATIO = 0.7
 CLARIFY_MARGIN = 0.15
 SAME_LANGUAGE_MARGIN = 0.15
 MAX_LISTED_TENDERS = 8
