@@ -128,7 +128,12 @@ class Assistant:
         language = session.preferred or session.written
         session.language = language
         searched_before = session.hits
-        reply = await self._decide(message, language, question.asker, session)
+        try:
+            reply = await self._decide(message, language, question.asker, session)
+        except Exception:
+            # The asker must always hear back; the cause goes to the log for staff.
+            log.exception("could not answer %r", message[:200])
+            return Reply(Action.SMALL_TALK, text("internal_error", language), language)
         if truncated:
             reply = _with_note(reply, text("too_long", language))
         await self._record(

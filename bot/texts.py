@@ -258,6 +258,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "da": "Svar fra en medarbejder i Indkøb og Udbud",
         "en": "Answer from procurement staff (Indkøb og Udbud)",
     },
+    "internal_error": {
+        "da": "Beklager, noget gik galt hos mig. Prøv igen om lidt, eller skriv /menneske for at "
+        "få svar fra en medarbejder.",
+        "en": "Sorry, something went wrong on my side. Please try again shortly, or write "
+        "/menneske to get an answer from a person.",
+    },
     "feedback_thanks": {
         "da": "Tak for din tilbagemelding!",
         "en": "Thanks for your feedback!",

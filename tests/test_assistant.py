@@ -218,3 +218,15 @@ async def test_without_a_desk_escalation_points_to_the_procurement_unit(
 def _tenders(runtime: Runtime, reply: Reply):
     ids = set(reply.record_ids)
     return [t for t in runtime.knowledge.tenders if t.id in ids]
+
+
+async def test_a_failure_inside_the_bot_still_gets_the_asker_a_reply(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+):
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("index on fire")
+
+    monkeypatch.setattr(runtime.index, "search", broken)
+    reply = await ask(runtime, "Hvordan sender jeg en faktura?")
+    assert reply.action is Action.SMALL_TALK
+    assert "/menneske" in reply.text
