@@ -98,7 +98,7 @@ def make_kb() -> KnowledgeBase:
     )
 
 
-def build_tiny_model(folder: Path, seed: int) -> Path:
+def build_tiny_model(folder: Path, seed: int, pooling: str = "mean") -> Path:
     """A sentence-transformers model with a random one-layer BERT and a word-level tokenizer."""
     import torch
     from sentence_transformers import SentenceTransformer
@@ -137,9 +137,9 @@ def build_tiny_model(folder: Path, seed: int) -> Path:
     BertModel(config).save_pretrained(bert)
     fast.save_pretrained(bert)
     word = Transformer(str(bert), max_seq_length=64)
-    pooling = Pooling(word.get_embedding_dimension())
+    pool = Pooling(word.get_embedding_dimension(), pooling_mode=pooling)
     out = folder / "model"
-    SentenceTransformer(modules=[word, pooling], device="cpu").save(str(out))
+    SentenceTransformer(modules=[word, pool], device="cpu").save(str(out))
     return out
 
 
@@ -332,3 +332,30 @@ def test_empty_knowledge_base(embedder: CountingEmbedder) -> None:
 def test_missing_model_names_the_setting(tmp_path: Path) -> None:
     with pytest.raises(EmbeddingModelError, match="UDBUDSBOT_EMBEDDING_MODEL"):
         load_embedder(str(tmp_path / "no-such-model"))
+
+
+def test_lean_encoder_matches_sentence_transformers(
+    models: tuple[Embedder, Embedder], tmp_path: Path
+) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    from index.dense import BertEmbedder, SentenceTransformerEmbedder
+
+    folder = build_tiny_model(tmp_path, seed=1)
+    lean = load_embedder(str(folder))
+    assert isinstance(lean, BertEmbedder)
+    texts = ["hvordan sender jeg en faktura", "bill", "rengøring af skoler " * 20]
+    reference = SentenceTransformer(str(folder), device="cpu").encode(
+        texts, normalize_embeddings=True
+    )
+    assert np.allclose(lean.encode(texts), reference, atol=1e-5)
+    assert lean.fingerprint == SentenceTransformerEmbedder(folder).fingerprint
+
+
+def test_other_pooling_is_loaded_through_sentence_transformers(tmp_path: Path) -> None:
+    from index.dense import SentenceTransformerEmbedder
+
+    embedder = load_embedder(str(build_tiny_model(tmp_path, seed=3, pooling="cls")))
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    index = SearchIndex.build(make_kb(), embedder)
+    assert top(index, "Hvordan sender jeg en regning?", language="da") == "politik#faktura"
