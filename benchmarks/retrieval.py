@@ -224,14 +224,16 @@ def timed_build(kb: KnowledgeBase, embedder: Embedder, cache_dir: Path | None) -
 
 
 _COLD_START = """
-import resource, sys, time
+import sys
 from pathlib import Path
 from index.dense import load_embedder
 from index.search import SearchIndex
 from knowledge.pack import load_knowledge
 index = SearchIndex.build(load_knowledge(), load_embedder(None), cache_dir=Path(sys.argv[1]))
 hits = index.search("Hvordan sender jeg en faktura til kommunen?", 3, language="da")
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM, not ru_maxrss: the latter would count the benchmark process this one was forked from.
+status = Path("/proc/self/status").read_text()
+rss = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
 print(hits[0].record.id, index.build_stats.embedded, rss)
 """
 

@@ -80,14 +80,6 @@ class BertEncoder:
         }
         self.dtype = dtype
 
-    def with_dtype(self, dtype: torch.dtype) -> BertEncoder:
-        """The same model in another precision (bfloat16 for bulk embedding)."""
-        other = object.__new__(BertEncoder)
-        other.__dict__.update(self.__dict__)
-        other._weights = {name: tensor.to(dtype) for name, tensor in self._weights.items()}
-        other.dtype = dtype
-        return other
-
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)

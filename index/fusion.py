@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
 RRF_K = 60
 
@@ -113,10 +113,10 @@ class Features:
         )
 
     def values(self) -> tuple[float, ...]:
-        return astuple(self)
+        return tuple(getattr(self, name) for name in FEATURE_NAMES)
 
 
-FEATURE_NAMES: tuple[str, ...] = tuple(Features.__dataclass_fields__)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Features))
 
 INTERCEPT = -9.311
 COEFFICIENTS: dict[str, float] = {

@@ -348,7 +348,7 @@ def test_lean_encoder_matches_sentence_transformers(
     reference = SentenceTransformer(str(folder), device="cpu").encode(
         texts, normalize_embeddings=True
     )
-    assert np.allclose(lean.encode(texts), reference, atol=1e-5)
+    assert (lean.encode(texts) * reference).sum(axis=1).min() > 0.999  # bfloat16 or float32
     assert lean.fingerprint == SentenceTransformerEmbedder(folder).fingerprint
 
 
