@@ -118,21 +118,21 @@ class Features:
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Features))
 
-INTERCEPT = -9.311
+INTERCEPT = -9.3034
 COEFFICIENTS: dict[str, float] = {
-    "lexical": 5.6013,
-    "lexical_margin": 3.7238,
-    "dense": 0.3207,
-    "dense_margin": 1.9207,
-    "dense_en": 2.8532,
-    "dense_margin_en": -1.0048,
-    "english": -1.7558,
-    "lexical_first": 0.5281,
-    "dense_first": 0.7943,
-    "dense_first_en": 0.3851,
-    "agreement": 0.1557,
-    "coverage": 3.0918,
-    "rrf": 4.3306,
+    "lexical": 5.6007,
+    "lexical_margin": 3.7378,
+    "dense": 0.3226,
+    "dense_margin": 1.9377,
+    "dense_en": 2.8466,
+    "dense_margin_en": -1.0684,
+    "english": -1.7649,
+    "lexical_first": 0.5262,
+    "dense_first": 0.7889,
+    "dense_first_en": 0.4213,
+    "agreement": 0.1498,
+    "coverage": 3.0948,
+    "rrf": 4.3228,
 }
 
 
