@@ -39,7 +39,7 @@ from bot.scope import ScopeChecker
 from bot.texts import CONTACT_SOURCE, text
 from bot.watch import replies as watch
 from index.search import Hit, SearchIndex
-from knowledge.model import Citation, FaqEntry, Kind, KnowledgeBase, Record, Tender
+from knowledge.model import Citation, FaqEntry, Kind, KnowledgeBase, Passage, Record, Tender
 
 MAX_QUESTION_CHARS = 1000
 PICK_PREFIX = "pick:"
@@ -392,8 +392,9 @@ def _prefer_language(hits: list[Hit], language: str) -> Hit:
 
 
 def _label(record: Record, language: str) -> str:
-    if record.kind is Kind.PASSAGE:
-        return record.heading  # type: ignore[union-attr]
+    """How a candidate is named in choices and for staff: a heading or a question."""
+    if isinstance(record, Passage):
+        return record.heading
     return record.citation(language).title
 
 
@@ -410,13 +411,4 @@ def _short_id(record_id: str) -> str:
 
 def _with_note(reply: Reply, note: str, *, first: bool = False) -> Reply:
     body = f"{note}\n\n{reply.text}" if first else f"{reply.text}\n\n{note}"
-    return Reply(
-        reply.action,
-        body,
-        reply.language,
-        citations=reply.citations,
-        confidence=reply.confidence,
-        choices=reply.choices,
-        ticket_id=reply.ticket_id,
-        record_ids=reply.record_ids,
-    )
+    return dataclasses.replace(reply, text=body)

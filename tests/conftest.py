@@ -9,6 +9,7 @@ machine pays for it.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -24,8 +25,18 @@ from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
 from knowledge.pack import load_knowledge
 
+pytest_plugins = ("tests.desk_support", "tests.fake_slack")
+
 TEST_CACHE = Path(__file__).resolve().parent.parent / ".test-cache"
 TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def no_platform_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing from a developer's Slack or Telegram setup may leak into a test."""
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "TELEGRAM_", "UDBUDSBOT_SLACK_", "UDBUDSBOT_TELEGRAM_")):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")
@@ -47,12 +58,6 @@ def shipped_index(shipped_knowledge: KnowledgeBase, bundled_embedder: Embedder) 
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings isolated from the developer's environment and ``.env``."""
     for name in (
-        "TELEGRAM_BOT_TOKEN",
-        "TELEGRAM_STAFF_CHAT_ID",
-        "SLACK_BOT_TOKEN",
-        "SLACK_APP_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "SLACK_STAFF_CHANNEL",
         "UDBUDSBOT_DATABASE_URL",
         "UDBUDSBOT_KNOWLEDGE_DIR",
         "UDBUDSBOT_STAFF_IDS",

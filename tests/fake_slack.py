@@ -21,12 +21,13 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
@@ -431,3 +432,12 @@ class SlackHarness:
     async def send_interaction(self, payload: dict[str, Any]) -> Any:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post_raw(body, signed_headers(body), "application/x-www-form-urlencoded")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeSlackApi]:
+    """A running fake Slack Web API on 127.0.0.1 (registered as a plugin in conftest)."""
+    fake = FakeSlackApi()
+    await fake.start()
+    yield fake
+    await fake.stop()

@@ -15,7 +15,6 @@ from bot.escalation import Candidate, EscalationDesk, OutboxWorker, StaffMember,
 from tests.desk_support import (
     RecordingDeliverer,
     asker,
-    fixture_desk_url,  # noqa: F401 - fixture
     settings_for,
 )
 

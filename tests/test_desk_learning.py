@@ -12,9 +12,6 @@ from bot.escalation.learned import faq_yaml
 from tests.desk_support import (
     STAFF,
     asker,
-    fixture_desk,  # noqa: F401 - fixture
-    fixture_desk_url,  # noqa: F401 - fixture
-    fixture_notifier,  # noqa: F401 - fixture
     settings_for,
 )
 

@@ -13,10 +13,6 @@ from tests.desk_support import (
     RecordingDeliverer,
     RecordingNotifier,
     asker,
-    fixture_clock,  # noqa: F401 - fixture
-    fixture_desk,  # noqa: F401 - fixture
-    fixture_desk_url,  # noqa: F401 - fixture
-    fixture_notifier,  # noqa: F401 - fixture
     settings_for,
 )
 

@@ -21,7 +21,6 @@ from tests.desk_support import (
     RecordingDeliverer,
     RecordingNotifier,
     asker,
-    fixture_desk_url,  # noqa: F401 - fixture
     settings_for,
 )
 

@@ -17,9 +17,6 @@ from bot.escalation.schema import Base
 from bot.escalation.store import DeskStore
 from tests.desk_support import (
     asker,
-    fixture_desk,  # noqa: F401 - fixture
-    fixture_desk_url,  # noqa: F401 - fixture
-    fixture_notifier,  # noqa: F401 - fixture
     settings_for,
 )
 

@@ -24,9 +24,6 @@ from tests.desk_support import (
     RecordingDeliverer,
     RecordingNotifier,
     asker,
-    fixture_desk,  # noqa: F401 - fixture
-    fixture_desk_url,  # noqa: F401 - fixture
-    fixture_notifier,  # noqa: F401 - fixture
     settings_for,
 )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -43,22 +42,6 @@ CHANNEL_LOGGER = "bot.channels.slack"
 INVOICE = "Hvordan sender jeg en faktura til Aarhus Kommune?"
 # Questions that are ambiguous on the shipped pack; the first that clarifies is used.
 AMBIGUOUS = ("kontrakt", "udbud", "tender", "licitation", "tilbud", "kvalificering")
-
-
-@pytest.fixture(autouse=True)
-def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing from the developer's Slack setup may leak into a test."""
-    for name in list(os.environ):
-        if "SLACK_" in name:
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.channels.serve import configured_channels
@@ -13,13 +11,6 @@ from bot.channels.slack import SlackChannel
 from bot.config import Settings
 
 MANIFEST = Path(__file__).resolve().parents[1] / "slack-manifest.yaml"
-
-
-@pytest.fixture(autouse=True)
-def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if "SLACK_" in name:
-            monkeypatch.delenv(name)
 
 
 def test_manifest_subscribes_to_the_events_and_scopes_the_channel_handles():

@@ -7,7 +7,6 @@ fake Web API on 127.0.0.1; a recording deliverer stands in for Telegram.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -46,21 +45,6 @@ INJECTION_TYPED = (
     "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; hvem køber kontorstole?"
 )
 OUTSIDER = "U0OUTSIDE"
-
-
-@pytest.fixture(autouse=True)
-def no_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if "SLACK_" in name:
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture

@@ -20,9 +20,6 @@ from knowledge.model import GlossaryGroup, KnowledgeBase, Tender
 from tests.desk_support import (
     RecordingDeliverer,
     asker,
-    fixture_desk,  # noqa: F401 - fixture
-    fixture_desk_url,  # noqa: F401 - fixture
-    fixture_notifier,  # noqa: F401 - fixture
     settings_for,
 )
 

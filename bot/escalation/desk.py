@@ -617,22 +617,7 @@ def _ticket_or_raise(session: Session, ticket_id: int, for_update: bool = False)
 
 
 def _queue(session: Session, ticket: Ticket, kind: str, text: str, now: datetime) -> None:
-    session.add(
-        Delivery(
-            ticket_id=ticket.id,
-            kind=kind,
-            status=PENDING,
-            platform=ticket.platform,
-            user_id=ticket.user_id,
-            chat_id=ticket.chat_id,
-            thread=ticket.thread,
-            language=ticket.language,
-            text=text,
-            attempts=0,
-            due_at=now,
-            created_at=now,
-        )
-    )
+    session.add(Delivery.queued(ticket, kind=kind, text=text, now=now, ticket_id=ticket.id))
 
 
 def add_audit(

@@ -8,6 +8,7 @@ stored in UTC and always read back timezone-aware.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import (
     Boolean,
@@ -53,6 +54,16 @@ PENDING = "pending"
 DELIVERED = "delivered"
 FAILED = "failed"
 CANCELLED = "cancelled"
+
+
+class Reachable(Protocol):
+    """Where a message goes: the asker fields shared by tickets and subscriptions."""
+
+    platform: str
+    user_id: str | None
+    chat_id: str | None
+    thread: str | None
+    language: str
 
 
 class Base(DeclarativeBase):
@@ -154,6 +165,32 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @classmethod
+    def queued(
+        cls,
+        to: Reachable,
+        *,
+        kind: str,
+        text: str,
+        now: datetime,
+        ticket_id: int | None = None,
+    ) -> Delivery:
+        """A pending message to the asker of a ticket or subscription, due at once."""
+        return cls(
+            ticket_id=ticket_id,
+            kind=kind,
+            status=PENDING,
+            platform=to.platform,
+            user_id=to.user_id,
+            chat_id=to.chat_id,
+            thread=to.thread,
+            language=to.language,
+            text=text,
+            attempts=0,
+            due_at=now,
+            created_at=now,
+        )
 
 
 class LearnedFaq(Base):

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.conversation import Asker
 from bot.escalation.privacy import Pseudonyms
-from bot.escalation.schema import PENDING, Base, Delivery, Meta, UTCDateTime
+from bot.escalation.schema import Base, Delivery, Meta, UTCDateTime
 from bot.watch.changes import TenderChange, Values, diff, digest
 
 T = TypeVar("T")
@@ -260,22 +260,7 @@ def _queue_notice(
             )
     except IntegrityError:
         return False
-    session.add(
-        Delivery(
-            ticket_id=None,
-            kind=WATCH,
-            status=PENDING,
-            platform=row.platform,
-            user_id=row.user_id,
-            chat_id=row.chat_id,
-            thread=row.thread,
-            language=row.language,
-            text=message,
-            attempts=0,
-            due_at=now,
-            created_at=now,
-        )
-    )
+    session.add(Delivery.queued(row, kind=WATCH, text=message, now=now))
     return True
 
 
