@@ -17,6 +17,8 @@ loaded with sentence-transformers by :mod:`index.dense`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -73,26 +75,50 @@ class BertEncoder:
         self._eps = float(config.get("layer_norm_eps", 1e-12))
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_length)
-        self._tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
+        self._tokenizer.no_padding()
+        self._pad_id = int(config.get("pad_token_id", 0))
         self._weights = {
             name.removeprefix("bert."): tensor.to(dtype)
             for name, tensor in load_file(str(folder / "model.safetensors")).items()
         }
         self.dtype = dtype
 
-    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    def encode(self, texts: list[str], batch_tokens: int, workers: int = 1) -> np.ndarray:
+        """Vectors for ``texts``, in batches of about ``batch_tokens`` tokens, on ``workers``
+        threads.
+
+        Texts are tokenised first and batched in order of their number of
+        tokens, so a batch is padded to little more than its own length
+        (sorted by characters instead, a third of the work was padding), and
+        short texts go many to a batch, which keeps the matrix products
+        large. Batches run in parallel on threads that each compute with one
+        torch thread: on two cores that embeds a pack faster than one batch
+        at a time on two torch threads, whose small products scale poorly.
+        """
+        tokens = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                chunk = order[start : start + batch_size]
-                out[chunk] = self._batch([texts[i] for i in chunk]).float().numpy()
+
+        def run(chunk: list[int]) -> None:
+            with torch.inference_mode():
+                out[chunk] = self._batch([tokens[i] for i in chunk]).float().numpy()
+
+        chunks = list(_batches(order, [len(t) for t in tokens], batch_tokens))
+        if workers > 1 and len(chunks) > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(run, chunks))
+        else:
+            for chunk in chunks:
+                run(chunk)
         return out
 
-    def _batch(self, texts: list[str]) -> torch.Tensor:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = torch.tensor([e.ids for e in encodings])
-        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.bool)
+    def _batch(self, tokens: list[list[int]]) -> torch.Tensor:
+        length = max(map(len, tokens))
+        ids = torch.full((len(tokens), length), self._pad_id)
+        mask = torch.zeros((len(tokens), length), dtype=torch.bool)
+        for row, sequence in enumerate(tokens):
+            ids[row, : len(sequence)] = torch.tensor(sequence)
+            mask[row, : len(sequence)] = True
         w = self._weights
         positions = torch.arange(ids.shape[1])
         x = (
@@ -139,3 +165,16 @@ class BertEncoder:
         return torch.nn.functional.layer_norm(
             x, (x.shape[-1],), w[f"{name}.weight"], w[f"{name}.bias"], self._eps
         )
+
+
+def _batches(order: list[int], lengths: list[int], budget: int) -> Iterator[list[int]]:
+    """Consecutive runs of ``order`` whose padded size (count x longest) stays within
+    ``budget`` tokens; ``order`` is sorted by length, so the last one added is the longest."""
+    batch: list[int] = []
+    for i in order:
+        if batch and (len(batch) + 1) * lengths[i] > budget:
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MODEL_SETTING = "UDBUDSBOT_EMBEDDING_MODEL"
 BATCH_SIZE = 32
+BATCH_TOKENS = 4096
 BULK_TEXTS = 16
 _HASHED_BYTES = 1 << 20
 
@@ -73,37 +74,34 @@ def folder_fingerprint(folder: Path) -> str:
 
 
 class _Model(Protocol):
-    """One loaded model in one precision."""
+    """One loaded model in one precision, computing on ``cores`` CPU cores."""
 
-    def __call__(self, texts: list[str]) -> np.ndarray: ...
+    def __call__(self, texts: list[str], cores: int) -> np.ndarray: ...
 
 
 class _LocalEmbedder:
     """What every loaded model shares: bfloat16 where the CPU computes it natively, one
-    torch thread for single queries, L2-normalised float32 out.
+    core for single queries, L2-normalised float32 out.
 
     bfloat16 halves the time to embed a pack on CPUs with AMX or AVX512-BF16,
     cuts a query from 10 to 7 ms, and moves vectors by less than 1e-4 in
-    cosine. One query gains little from a second thread, and torch's spinning
+    cosine. One query gains little from a second core, and torch's spinning
     threads cost ten times the latency when the other core is busy
     (measured: p50 540 ms against 51 ms under load); only batches use all
     cores.
     """
 
     def __init__(self, run: _Model, identity: str, dimension: int, max_length: int) -> None:
+        import torch
+
+        torch.set_num_threads(1)
         precision = "bf16" if use_bf16() else "fp32"
         self.fingerprint = f"{identity}:{dimension}:{max_length}:{precision}"
         self._run = run
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        import torch
-
-        batch = len(texts) >= BULK_TEXTS
-        torch.set_num_threads((os.cpu_count() or 1) if batch else 1)
-        try:
-            vectors = np.asarray(self._run(texts), dtype=np.float32).reshape(len(texts), -1)
-        finally:
-            torch.set_num_threads(1)
+        cores = (os.cpu_count() or 1) if len(texts) >= BULK_TEXTS else 1
+        vectors = np.asarray(self._run(texts, cores), dtype=np.float32).reshape(len(texts), -1)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return np.ascontiguousarray(vectors)
 
@@ -121,7 +119,7 @@ class BertEmbedder(_LocalEmbedder):
         except Exception as error:
             raise _load_error(folder, error) from error
         super().__init__(
-            lambda texts: encoder.encode(texts, BATCH_SIZE),
+            lambda texts, cores: encoder.encode(texts, BATCH_TOKENS, workers=cores),
             folder_fingerprint(folder),
             encoder.dimension,
             encoder.max_length,
@@ -144,14 +142,22 @@ class SentenceTransformerEmbedder(_LocalEmbedder):
         if use_bf16():
             loaded = loaded.to(torch.bfloat16)
         folder = Path(model)
+
+        def run(texts: list[str], cores: int) -> np.ndarray:
+            torch.set_num_threads(cores)
+            try:
+                return loaded.encode(
+                    texts,
+                    batch_size=BATCH_SIZE,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            finally:
+                torch.set_num_threads(1)
+
         super().__init__(
-            lambda texts: loaded.encode(
-                texts,
-                batch_size=BATCH_SIZE,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            ),
+            run,
             folder_fingerprint(folder) if folder.is_dir() else str(model),
             loaded.get_embedding_dimension(),
             loaded.max_seq_length,

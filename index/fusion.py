@@ -118,21 +118,21 @@ class Features:
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Features))
 
-INTERCEPT = -9.3034
+INTERCEPT = -9.3626
 COEFFICIENTS: dict[str, float] = {
-    "lexical": 5.6007,
-    "lexical_margin": 3.7378,
-    "dense": 0.3226,
-    "dense_margin": 1.9377,
-    "dense_en": 2.8466,
-    "dense_margin_en": -1.0684,
-    "english": -1.7649,
-    "lexical_first": 0.5262,
-    "dense_first": 0.7889,
-    "dense_first_en": 0.4213,
-    "agreement": 0.1498,
-    "coverage": 3.0948,
-    "rrf": 4.3228,
+    "lexical": 5.5213,
+    "lexical_margin": 3.3643,
+    "dense": 0.1322,
+    "dense_margin": 2.6990,
+    "dense_en": 2.9287,
+    "dense_margin_en": -2.0557,
+    "english": -1.9467,
+    "lexical_first": 0.5206,
+    "dense_first": 0.7441,
+    "dense_first_en": 0.5106,
+    "agreement": 0.2734,
+    "coverage": 3.1497,
+    "rrf": 4.6010,
 }
 
 

@@ -36,7 +36,7 @@ POOL = 20
 """Records taken from each ranking before fusion."""
 DENSE_UNITS = 1000
 """Nearest units fetched from faiss: the dense ranking of records is taken from these."""
-_ENCODE_CHUNK = 256
+_ENCODE_CHUNK = 2048
 
 
 @dataclass(frozen=True, slots=True)

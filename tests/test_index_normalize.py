@@ -90,11 +90,10 @@ def test_glossary_finds_inflected_and_multiword_terms() -> None:
     stems = [{*terms(w, "da"), *terms(w, "en")} for w in ("send", "regningen", "call", "tenders")]
     matches = glossary.find(stems)
     assert [(m.start, m.length) for m in matches] == [(1, 1), (2, 2)]
+    # One English word per concept, the group's first: synonyms would only lengthen the text.
     assert glossary.english_equivalents("Regningen sendes efter licitationen") == [
         "invoice",
-        "bill",
         "tender",
-        "call for tenders",
     ]
 
 

@@ -359,3 +359,16 @@ def test_other_pooling_is_loaded_through_sentence_transformers(tmp_path: Path) -
     assert isinstance(embedder, SentenceTransformerEmbedder)
     index = SearchIndex.build(make_kb(), embedder)
     assert top(index, "Hvordan sender jeg en regning?", language="da") == "politik#faktura"
+
+
+def test_batching_and_threads_do_not_change_the_vectors(tmp_path: Path) -> None:
+    """Texts are regrouped by token count and spread over threads; each text must still get
+    exactly the vector it gets when embedded alone."""
+    from index.bert import BertEncoder
+
+    encoder = BertEncoder(build_tiny_model(tmp_path, seed=3))
+    words = "faktura regning udbud licitation rengøring skoler ean nummer".split()
+    texts = [" ".join(words[: 1 + i % len(words)] * (1 + i % 5)) for i in range(40)]
+    alone = np.array([encoder.encode([text], batch_tokens=64)[0] for text in texts])
+    together = encoder.encode(texts, batch_tokens=64, workers=2)
+    assert np.allclose(together, alone, atol=1e-5)
