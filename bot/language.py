@@ -75,9 +75,7 @@ def requested_language(text: str) -> str | None:
 class LanguageDetector:
     """Scores a text for Danish and English; extra vocabulary comes from the glossary."""
 
-    def __init__(
-        self, danish_terms: Iterable[str] = (), english_terms: Iterable[str] = ()
-    ) -> None:
+    def __init__(self, danish_terms: Iterable[str] = (), english_terms: Iterable[str] = ()) -> None:
         self._danish = _DANISH_WORDS | _words_of(danish_terms)
         self._english = _ENGLISH_WORDS | _words_of(english_terms)
         shared = self._danish & self._english
