@@ -208,6 +208,23 @@ async def test_a_second_answer_before_closing_is_delivered_too(desk: EscalationD
     assert (await desk.ticket(ticket.id)).answer == "Rettelse: andet svar"
 
 
+async def test_publishing_the_answer_already_sent_does_not_send_it_again(
+    desk: EscalationDesk,
+) -> None:
+    ticket = await desk.open_ticket("Kan jeg byde på en del af et udbud?", "da", asker())
+    await desk.answer(ticket.id, STAFF, "Kun hvis udbuddet er delt i delaftaler.")
+    published = await desk.answer(
+        ticket.id, STAFF, "Kun hvis udbuddet er delt i delaftaler.", publish=True
+    )
+    await desk.answer(ticket.id, STAFF, "/faq Kun hvis udbuddet er delt i delaftaler.")
+
+    telegram = RecordingDeliverer()
+    await OutboxWorker(desk, {"telegram": telegram}).process_once()
+    assert len(telegram.sent) == 1
+    assert published.learned_id is not None
+    assert [entry.id for _, entry in await desk.learned_entries()] == ["learned-1"]
+
+
 async def test_staff_message_reference_maps_a_reply_back_to_its_ticket(
     desk: EscalationDesk,
 ) -> None:

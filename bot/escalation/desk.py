@@ -251,18 +251,32 @@ class EscalationDesk(SubscriptionDesk, InteractionLog):
         status = TicketStatus(ticket.status)
         if status.is_final or ticket.erased_at is not None:
             raise TicketClosedError(ticket_id, "erased" if ticket.erased_at else status)
-        ticket.answer = body
-        ticket.answered_by = staff.display
-        ticket.answered_at = now
-        ticket.updated_at = now
-        ticket.status = TicketStatus.ANSWERED
-        quoted = _shorten(ticket.question, _QUOTE_LIMIT)
-        message = texts.text("answer_from_staff", ticket.language, question=quoted, answer=body)
-        _queue(session, ticket, ANSWER, message, now)
-        add_audit(
-            session, now, "answered", ticket.id, actor=staff.display, detail={"published": publish}
+        # The same answer again (typically "Publish as FAQ" after replying) is not news to
+        # the asker: it is published if asked, but not delivered a second time.
+        repeated = status is TicketStatus.ANSWERED and ticket.answer == body
+        if not repeated:
+            ticket.answer = body
+            ticket.answered_by = staff.display
+            ticket.answered_at = now
+            ticket.updated_at = now
+            ticket.status = TicketStatus.ANSWERED
+            quoted = _shorten(ticket.question, _QUOTE_LIMIT)
+            message = texts.text("answer_from_staff", ticket.language, question=quoted, answer=body)
+            _queue(session, ticket, ANSWER, message, now)
+            add_audit(
+                session,
+                now,
+                "answered",
+                ticket.id,
+                actor=staff.display,
+                detail={"published": publish},
+            )
+        already_published = session.scalar(
+            select(LearnedFaq.id).where(
+                LearnedFaq.ticket_id == ticket.id, LearnedFaq.answer == body
+            )
         )
-        if publish:
+        if publish and already_published is None:
             learned = LearnedFaq(
                 ticket_id=ticket.id,
                 language=ticket.language,
