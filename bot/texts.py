@@ -323,9 +323,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     },
     "staff_how_to_answer": {
         "da": "Svar ved at besvare (reply) denne besked. Start svaret med /faq for også at gemme "
-        "det som FAQ.",
+        "det som FAQ – eller med intern: for kun at skrive til kolleger.",
         "en": "Answer by replying to this message. Start the answer with /faq to also save it "
-        "as an FAQ entry.",
+        "as an FAQ entry – or with internal: to write to colleagues only.",
     },
     "staff_reminder": {
         "da": "Sag #{ticket} venter stadig på svar: «{question}»",
@@ -352,9 +352,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "slack_feedback_unhelpful": {"da": "Svaret hjalp ikke", "en": "This answer did not help"},
     "slack_how_to_answer": {
         "da": "Svar i tråden under denne besked – svaret sendes til spørgeren. Start svaret med "
-        "/faq, eller brug knappen, for også at gemme det som FAQ.",
+        "/faq, eller brug knappen, for også at gemme det som FAQ. Start med intern: for kun at "
+        "skrive til kolleger.",
         "en": "Reply in this message's thread – the reply is sent to the asker. Start it with "
-        "/faq, or use the button, to also save it as an FAQ entry.",
+        "/faq, or use the button, to also save it as an FAQ entry. Start with internal: to "
+        "write to colleagues only.",
     },
     "slack_publish_button": {"da": "Publicér som FAQ", "en": "Publish as FAQ"},
     "slack_close_button": {"da": "Luk sagen", "en": "Close"},

@@ -165,6 +165,28 @@ async def test_staff_reply_in_the_thread_reaches_the_slack_asker(
     assert (await desk.ticket(ticket_id)).status is TicketStatus.DELIVERED
 
 
+async def test_internal_notes_in_the_thread_stay_with_the_staff(
+    slack: SlackHarness, api: FakeSlackApi, desk: EscalationDesk
+):
+    ticket_id = await escalate_from_slack(slack, api)
+    post = await ticket_post(api)
+
+    await answer_in_thread(slack, api, "intern: Hvem kender kontorstole-aftalen?")
+    await answer_in_thread(slack, api, "Internal: Karen does, I'll ask her.")
+    await answer_in_thread(slack, api, "Kontakt Indkøb og Udbud på 89 40 60 00 om kontorstole.")
+
+    await wait_for_post(api, lambda p: p.get("thread_ts") == post["ts"])
+    await api.settle()
+    in_thread = [p for p in api.of("chat.postMessage") if p.get("thread_ts") == post["ts"]]
+    assert len(in_thread) == 1 and f"#{ticket_id}" in in_thread[0]["text"]
+    assert await slack.server.outbox.process_once() == 1
+    await api.settle()
+    to_asker = [p["text"] for p in api.of("chat.postMessage") if p["channel"] == "D0ASKER01"]
+    assert any("89 40 60 00" in t for t in to_asker)
+    assert not any("kontorstole-aftalen" in t or "Karen" in t for t in to_asker)
+    assert (await desk.ticket(ticket_id)).answer.startswith("Kontakt Indkøb")
+
+
 async def test_staff_reply_reaches_a_telegram_asker_through_the_telegram_deliverer(
     slack: SlackHarness, api: FakeSlackApi, desk: EscalationDesk, telegram: RecordingDeliverer
 ):

@@ -324,6 +324,15 @@ async def test_a_staff_reply_in_the_group_reaches_the_asker(
             chat_id=STAFF_CHAT,
             reply_to=ticket,
         )
+        await tested.deliver(
+            message=fake.message(
+                "intern: Er det ikke den faktura, vi afviste?",
+                sender=KAREN,
+                chat_id=STAFF_CHAT,
+                reply_to=ticket,
+            )
+        )
+        staff_posts = len(fake.sent_to(STAFF_CHAT))
         await tested.deliver(message=reply)
         confirmation = fake.sent_to(STAFF_CHAT)[-1]
         delivered = await OutboxWorker(
@@ -355,7 +364,9 @@ async def test_a_staff_reply_in_the_group_reaches_the_asker(
     assert confirmation["text"] == text("staff_published", "da", ticket=1)
     assert confirmation["reply_parameters"]["message_id"] == reply["message_id"]
     assert delivered == 1
+    assert staff_posts == 1  # the internal note got no reply
     assert "Ja, send den igen med EAN-nummeret." in answer["text"]
+    assert all("afviste" not in m["text"] for m in fake.sent_to(ASKER_ID))
     assert "/faq" not in answer["text"]
     assert "parse_mode" not in answer
     assert view.status is TicketStatus.DELIVERED

@@ -35,6 +35,7 @@ from bot.channels.slack_blocks import (
 )
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, NotStaffError
+from bot.escalation.notes import is_internal_note
 from bot.escalation.views import StaffMember, TicketView
 from bot.texts import text
 
@@ -208,10 +209,14 @@ class SlackStaff:
     async def take_answer(
         self, ticket_id: int, user_id: str, slack_text: str, thread_ts: str, bot_user_id: str | None
     ) -> None:
-        """A reply in a ticket's thread: the answer to the asker (``/faq …`` also publishes)."""
+        """A reply in a ticket's thread: the answer to the asker (``/faq …`` also publishes,
+        ``intern: …`` is a note to colleagues and is left alone)."""
+        answer = plain_text(slack_text, bot_user_id)
+        if is_internal_note(answer):
+            return
         staff = await self._roster.staff_member(user_id)
         try:
-            view = await self._desk.answer(ticket_id, staff, plain_text(slack_text, bot_user_id))
+            view = await self._desk.answer(ticket_id, staff, answer)
         except NotStaffError:
             await self._tell(user_id, text("staff_refused", self._language), thread_ts)
             return

@@ -26,6 +26,7 @@ from bot.channels.telegram_render import (
 from bot.channels.telegram_send import NO_PREVIEW, retrying
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, NotStaffError
+from bot.escalation.notes import is_internal_note
 from bot.escalation.views import StaffMember, TicketView
 from bot.texts import text
 
@@ -115,6 +116,8 @@ class TelegramStaffRoom:
             in_staff_destination=await self.is_member(user.id),
         )
         answer = _without_mention(message.text, self._bot.username)
+        if is_internal_note(answer):
+            return True
         try:
             view = await self._desk.answer(ticket_id, staff, answer)
         except NotStaffError:
