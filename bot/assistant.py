@@ -19,7 +19,6 @@ Order of decisions, each a cause rather than a case:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import re
 import unicodedata
@@ -30,7 +29,7 @@ from datetime import date
 from typing import Protocol
 
 from bot import answers, intents, tender_query
-from bot.conversation import Action, Asker, Choice, Question, Reply
+from bot.conversation import Action, Asker, Choice, Question, Reply, short_id
 from bot.escalation.interactions import InteractionRecord
 from bot.escalation.views import Candidate, Erasure, TicketView
 from bot.language import LanguageDetector, requested_language
@@ -246,7 +245,7 @@ class Assistant:
             if hit.confidence < floor or label in seen:
                 continue
             seen.add(label)
-            choices.append(Choice(label=label, value=PICK_PREFIX + _short_id(hit.record.id)))
+            choices.append(Choice(label=label, value=PICK_PREFIX + short_id(hit.record.id)))
         choices.append(Choice(label=text("clarify_none", language), value="/menneske"))
         return Reply(
             Action.CLARIFY,
@@ -256,9 +255,9 @@ class Assistant:
             choices=tuple(choices),
         )
 
-    def _picked(self, short_id: str, language: str, session: _Session) -> Reply:
+    def _picked(self, picked: str, language: str, session: _Session) -> Reply:
         for hit in session.hits:
-            if _short_id(hit.record.id) == short_id:
+            if short_id(hit.record.id) == picked:
                 return self._answer(hit, session.last_question, language)
         return Reply(Action.SMALL_TALK, text("help", language), language)
 
@@ -403,10 +402,6 @@ def _citation(record: Record, language: str) -> Citation:
     if isinstance(record, FaqEntry) and record.learned:
         return Citation(title=text("learned_source", language), url="")
     return record.citation(language)
-
-
-def _short_id(record_id: str) -> str:
-    return hashlib.sha1(record_id.encode()).hexdigest()[:10]
 
 
 def _with_note(reply: Reply, note: str, *, first: bool = False) -> Reply:

@@ -6,6 +6,7 @@ becomes a platform message. Nothing here knows about Slack or Telegram.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -62,3 +63,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     ticket_id: int | None = None
     record_ids: tuple[str, ...] = field(default=())
+
+
+def short_id(record_id: str) -> str:
+    """Ten hex digits naming a record where space is short (Telegram buttons carry 64 bytes)."""
+    return hashlib.sha1(record_id.encode()).hexdigest()[:10]

@@ -297,6 +297,21 @@ async def test_feedback_is_stored_and_a_thumbs_down_offers_a_person(
     assert tested.errors == []
 
 
+async def test_a_vote_after_a_restart_still_names_the_answer(
+    make_bot: BotFactory, fake: FakeTelegram
+) -> None:
+    async with make_bot() as before:
+        await before.say("Hvordan sender jeg en faktura til kommunen?")
+        answer = fake.sent_message(ASKER_ID)
+    async with make_bot() as after:
+        await after.press(answer, dict(buttons(answer))["👍"])
+        rows = after.runtime.desk.store.transaction(
+            lambda s: [(r.helpful, r.record_ids, r.language) for r in s.scalars(select(Feedback))]
+        )
+    assert rows == [(True, '["invoice-format"]', "da")]
+    assert after.errors == []
+
+
 async def test_an_english_client_gets_english(make_bot: BotFactory, fake: FakeTelegram) -> None:
     async with make_bot() as tested:
         await tested.say("/help", sender=user(77, "Bob", "en-GB"), chat_id=77)

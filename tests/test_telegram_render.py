@@ -8,14 +8,16 @@ from bot.channels.telegram import file_base_url, language_hint, webhook_secret
 from bot.channels.telegram_render import (
     CALLBACK_LIMIT,
     MESSAGE_LIMIT,
+    Outgoing,
+    Vote,
     chosen_value,
-    feedback_value,
+    feedback_vote,
     fit,
     render_reply,
     render_ticket,
     utf16_length,
 )
-from bot.conversation import Action, Choice, Reply
+from bot.conversation import Action, Choice, Reply, short_id
 from bot.escalation.views import Candidate, TicketStatus, TicketView
 from bot.texts import text
 from knowledge.model import Citation
@@ -41,7 +43,10 @@ def test_a_long_answer_is_split_under_the_limit_with_sources_and_buttons_last() 
     assert "&amp; ordrenummer" in messages[0].html
     assert "\n\n".join(shown).startswith(body[:1000])
     assert all(m.keyboard is None for m in messages[:-1])
-    assert messages[-1].asks_feedback
+    assert votes(messages[-1]) == [
+        Vote(True, "da", (short_id("invoice-format"),)),
+        Vote(False, "da", (short_id("invoice-format"),)),
+    ]
     assert '<a href="https://aarhus.dk/faktura">Fakturering</a>' in messages[-1].html
     assert sum(s.count("ordrenummer") for s in shown) == body.count("ordrenummer")
 
@@ -65,7 +70,7 @@ def test_choices_become_buttons_and_a_clarification_asks_no_feedback() -> None:
     assert message.keyboard is not None
     rows = [[(b.text, b.callback_data) for b in row] for row in message.keyboard.inline_keyboard]
     assert rows == [[("Betaling <30 dage>", "c:pick:0123456789")], [("Ingen", "c:/menneske")]]
-    assert not message.asks_feedback
+    assert votes(message) == []
     assert chosen_value("c:pick:0123456789") == "pick:0123456789"
     assert chosen_value("f:1") is None
 
@@ -82,10 +87,33 @@ def test_a_choice_too_long_for_telegram_is_left_out() -> None:
     assert [row[0].text for row in message.keyboard.inline_keyboard] == ["Ingen"]
 
 
-def test_feedback_buttons_carry_the_vote() -> None:
-    assert feedback_value("f:1") is True
-    assert feedback_value("f:0") is False
-    assert feedback_value("c:/menneske") is None
+def votes(message: Outgoing) -> list[Vote]:
+    rows = message.keyboard.inline_keyboard if message.keyboard else ()
+    found = [feedback_vote(str(button.callback_data)) for row in rows for button in row]
+    return [vote for vote in found if vote is not None]
+
+
+def test_feedback_buttons_name_the_answer_within_telegrams_limit() -> None:
+    many = tuple(f"rules-thresholds.da#section-{n}" for n in range(20))
+    [message] = render_reply(Reply(Action.ANSWER, "Svar.", "en", record_ids=many))
+    up, down = votes(message)
+    assert up.helpful and not down.helpful
+    assert up.language == "en"
+    assert up.short_ids == tuple(short_id(r) for r in many[: len(up.short_ids)])
+    assert len(up.short_ids) >= 3
+    assert message.keyboard is not None
+    assert all(
+        len(str(b.callback_data).encode()) <= CALLBACK_LIMIT
+        for row in message.keyboard.inline_keyboard
+        for b in row
+    )
+
+
+def test_feedback_buttons_from_before_the_records_were_named_still_count() -> None:
+    assert feedback_vote("f:1") == Vote(True, None, ())
+    assert feedback_vote("f:0") == Vote(False, None, ())
+    assert feedback_vote("f:x") is None
+    assert feedback_vote("c:/menneske") is None
 
 
 def test_staff_and_non_web_sources_are_not_links() -> None:

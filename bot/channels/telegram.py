@@ -16,8 +16,6 @@ import hashlib
 import hmac
 import logging
 import re
-from collections import OrderedDict
-from dataclasses import dataclass
 from functools import partial
 
 from aiohttp import web
@@ -46,18 +44,20 @@ from telegram.ext import (
 
 from bot.channels.telegram_render import (
     Outgoing,
+    Vote,
     choice_button,
     chosen_value,
     escape,
-    feedback_value,
+    feedback_vote,
     render_reply,
 )
 from bot.channels.telegram_send import NO_PREVIEW, TelegramDeliverer, retrying
 from bot.channels.telegram_staff import PLATFORM, TelegramStaffRoom
-from bot.conversation import Asker, Choice, Question
+from bot.conversation import Asker, Choice, Question, short_id
 from bot.escalation.interfaces import Deliverer, StaffNotifier
 from bot.runtime import Runtime
 from bot.texts import text
+from knowledge.model import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,6 @@ COMMANDS = (
     "menneske",
     "slet",
 )
-LANGUAGES = ("da", "en")
-FEEDBACK_MEMORY = 10_000
 
 
 def file_base_url(base_url: str) -> str:
@@ -101,14 +99,6 @@ def language_hint(code: str | None) -> str | None:
     """Danish or English from a Telegram ``language_code`` (``da``, ``en-GB``), else None."""
     base = (code or "").split("-")[0].casefold()
     return base if base in LANGUAGES else None
-
-
-@dataclass(frozen=True, slots=True)
-class _Answered:
-    """What a 👍/👎 under an answer refers to."""
-
-    record_ids: tuple[str, ...]
-    language: str
 
 
 class TelegramChannel:
@@ -150,7 +140,6 @@ class TelegramChannel:
             if settings.telegram_staff_chat_id is not None
             else None
         )
-        self._answered: OrderedDict[tuple[int, int], _Answered] = OrderedDict()
         self._add_handlers()
 
     # Channel protocol ----------------------------------------------------------------------------
@@ -278,13 +267,13 @@ class TelegramChannel:
             return
         data = query.data or ""
         choice = chosen_value(data)
-        helpful = feedback_value(data)
-        if choice is None and helpful is None:
+        vote = feedback_vote(data)
+        if choice is None and vote is None:
             await _answer_button(query)
             return
-        if helpful is not None:
+        if vote is not None:
             await self._remove_buttons(query)
-            await self._feedback(query, helpful)
+            await self._feedback(query, vote)
             return
         assert choice is not None
         await _answer_button(query)
@@ -319,28 +308,23 @@ class TelegramChannel:
         reply = await self._runtime.assistant.reply(
             Question(question, asker, language_hint(user.language_code))
         )
-        answered = _Answered(reply.record_ids, reply.language)
         for outgoing in render_reply(reply):
-            sent = await self._send(chat, outgoing, anchor)
-            if outgoing.asks_feedback:
-                self._remember(chat.id, sent.message_id, answered)
+            await self._send(chat, outgoing, anchor)
 
-    async def _feedback(self, query: CallbackQuery, helpful: bool) -> None:
+    async def _feedback(self, query: CallbackQuery, vote: Vote) -> None:
         assert query.message is not None
         chat = query.message.chat
-        answered = self._answered.pop((chat.id, query.message.message_id), None)
-        language = (
-            answered.language if answered else language_hint(query.from_user.language_code) or "da"
-        )
+        language = vote.language or language_hint(query.from_user.language_code) or "da"
+        wanted = set(vote.short_ids)
+        record_ids = [
+            record.id for record in self._runtime.index.records() if short_id(record.id) in wanted
+        ]
         asker = Asker(PLATFORM, str(query.from_user.id), str(chat.id))
         await self._desk.record_feedback(
-            asker,
-            helpful,
-            record_ids=answered.record_ids if answered else (),
-            language=language,
+            asker, vote.helpful, record_ids=record_ids, language=language
         )
         await _answer_button(query, text("feedback_thanks", language))
-        if not helpful:
+        if not vote.helpful:
             person = choice_button(Choice(text("ask_person", language), "/menneske"))
             keyboard = InlineKeyboardMarkup([[person]]) if person else None
             outgoing = Outgoing(escape(text("feedback_sorry", language)), keyboard)
@@ -380,11 +364,6 @@ class TelegramChannel:
             await retrying(partial(query.edit_message_reply_markup, reply_markup=None))
         except BadRequest as error:  # the message is too old, or already without buttons
             log.debug("could not remove buttons: %s", error)
-
-    def _remember(self, chat_id: int, message_id: int, answered: _Answered) -> None:
-        self._answered[(chat_id, message_id)] = answered
-        while len(self._answered) > FEEDBACK_MEMORY:
-            self._answered.popitem(last=False)
 
     # Groups --------------------------------------------------------------------------------------
 

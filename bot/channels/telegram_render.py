@@ -4,8 +4,10 @@ Telegram's HTML parse mode accepts a handful of tags and rejects anything
 else, so every piece of text that comes from a user or from the knowledge is
 escaped and only the tags written here reach Telegram. Button presses come
 back as ``callback_data`` (at most 64 bytes): ``c:<value>`` for a choice,
-whose value is then asked as the next question, and ``f:1``/``f:0`` for
-feedback.
+whose value is then asked as the next question, and
+``f:<1|0>:<language>:<short ids>`` for feedback, which names the answer's
+records itself so that a vote still counts after a restart or at another
+worker.
 """
 
 from __future__ import annotations
@@ -17,19 +19,18 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
-from bot.conversation import Action, Choice, Reply
+from bot.conversation import Action, Choice, Reply, short_id
 from bot.escalation.split import split_message
 from bot.escalation.views import TicketView
 from bot.texts import text
-from knowledge.model import Citation
+from knowledge.model import LANGUAGES, Citation
 
 log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 CALLBACK_LIMIT = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 CHOICE_PREFIX = "c:"
-FEEDBACK_HELPFUL = "f:1"
-FEEDBACK_UNHELPFUL = "f:0"
+FEEDBACK_PREFIX = "f:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +40,14 @@ class Outgoing:
     html: str
     keyboard: InlineKeyboardMarkup | None = None
 
-    @property
-    def asks_feedback(self) -> bool:
-        return self.keyboard is not None and any(
-            button.callback_data == FEEDBACK_HELPFUL
-            for row in self.keyboard.inline_keyboard
-            for button in row
-        )
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """A 👍/👎 press: the vote, and the language and (short ids of the) records of the answer."""
+
+    helpful: bool
+    language: str | None
+    short_ids: tuple[str, ...]
 
 
 def escape(value: str) -> str:
@@ -118,7 +120,7 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         rows = [[button] for button in map(choice_button, reply.choices) if button is not None]
         return InlineKeyboardMarkup(rows) if rows else None
     if reply.action is Action.ANSWER:
-        return feedback_keyboard()
+        return feedback_keyboard(reply)
     return None
 
 
@@ -131,15 +133,27 @@ def choice_button(choice: Choice) -> InlineKeyboardButton | None:
     return InlineKeyboardButton(choice.label, callback_data=data)
 
 
-def feedback_keyboard() -> InlineKeyboardMarkup:
+def feedback_keyboard(reply: Reply) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("👍", callback_data=FEEDBACK_HELPFUL),
-                InlineKeyboardButton("👎", callback_data=FEEDBACK_UNHELPFUL),
+                InlineKeyboardButton("👍", callback_data=_vote_data(reply, helpful=True)),
+                InlineKeyboardButton("👎", callback_data=_vote_data(reply, helpful=False)),
             ]
         ]
     )
+
+
+def _vote_data(reply: Reply, *, helpful: bool) -> str:
+    """``f:1:da:<id>,<id>``, with as many of the answer's records as fit in 64 bytes."""
+    head = f"{FEEDBACK_PREFIX}{int(helpful)}:{reply.language}:"
+    ids: list[str] = []
+    for record_id in reply.record_ids:
+        longer = [*ids, short_id(record_id)]
+        if len((head + ",".join(longer)).encode()) > CALLBACK_LIMIT:
+            break
+        ids = longer
+    return head + ",".join(ids)
 
 
 def chosen_value(data: str) -> str | None:
@@ -147,9 +161,23 @@ def chosen_value(data: str) -> str | None:
     return data.removeprefix(CHOICE_PREFIX) if data.startswith(CHOICE_PREFIX) else None
 
 
-def feedback_value(data: str) -> bool | None:
-    """True for 👍, False for 👎, None for anything else."""
-    return {FEEDBACK_HELPFUL: True, FEEDBACK_UNHELPFUL: False}.get(data)
+def feedback_vote(data: str) -> Vote | None:
+    """The vote a feedback button carries; None for any other button.
+
+    Buttons sent before votes named their answer (``f:1``, ``f:0``) still count,
+    without records.
+    """
+    if not data.startswith(FEEDBACK_PREFIX):
+        return None
+    vote, _, rest = data.removeprefix(FEEDBACK_PREFIX).partition(":")
+    if vote not in ("0", "1"):
+        return None
+    language, _, ids = rest.partition(":")
+    return Vote(
+        helpful=vote == "1",
+        language=language if language in LANGUAGES else None,
+        short_ids=tuple(i for i in ids.split(",") if i),
+    )
 
 
 # Staff messages -------------------------------------------------------------------------------
