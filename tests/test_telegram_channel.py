@@ -282,13 +282,10 @@ async def test_feedback_is_stored_and_a_thumbs_down_offers_a_person(
         second = fake.sent_message(ASKER_ID)
         await tested.press(second, dict(buttons(second))["👎"])
 
-        desk = tested.runtime.desk
-        rows = desk.store.transaction(
-            lambda s: [(r.helpful, r.record_ids) for r in s.scalars(select(Feedback))]
-        )
+        rows = stored_votes(tested)
         offer = fake.sent_message(ASKER_ID)
 
-    assert rows == [(True, '["invoice-format"]'), (False, '["payment-terms"]')]
+    assert rows == [(True, '["invoice-format"]', "da"), (False, '["payment-terms"]', "da")]
     thanks = fake.called("answerCallbackQuery", text=text("feedback_thanks", "da"))
     assert len(thanks) == 2
     assert "reply_markup" not in fake.messages[(ASKER_ID, first["message_id"])]
@@ -305,11 +302,16 @@ async def test_a_vote_after_a_restart_still_names_the_answer(
         answer = fake.sent_message(ASKER_ID)
     async with make_bot() as after:
         await after.press(answer, dict(buttons(answer))["👍"])
-        rows = after.runtime.desk.store.transaction(
-            lambda s: [(r.helpful, r.record_ids, r.language) for r in s.scalars(select(Feedback))]
-        )
+        rows = stored_votes(after)
     assert rows == [(True, '["invoice-format"]', "da")]
     assert after.errors == []
+
+
+def stored_votes(tested: TelegramBot) -> list[tuple[bool, str, str | None]]:
+    """Every feedback row: the vote, the answer's record ids (JSON) and its language."""
+    return tested.runtime.desk.store.transaction(
+        lambda s: [(r.helpful, r.record_ids, r.language) for r in s.scalars(select(Feedback))]
+    )
 
 
 async def test_an_english_client_gets_english(make_bot: BotFactory, fake: FakeTelegram) -> None:
