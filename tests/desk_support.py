@@ -29,8 +29,9 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.conversation import Asker
-from bot.escalation import EscalationDesk, OutboxWorker, StaffMember, TicketView
+from bot.escalation import EscalationDesk, OutboxWorker, StaffMember, TicketStatus, TicketView
 from bot.escalation.schema import PENDING, Delivery
+from bot.escalation.views import Candidate
 
 POSTGRES_ENV = "UDBUDSBOT_TEST_POSTGRES_URL"
 REPO = Path(__file__).resolve().parents[1]
@@ -101,6 +102,23 @@ def fixture_clock(desk: EscalationDesk) -> Clock:
 
 def asker(user: str = "42", platform: str = "telegram") -> Asker:
     return Asker(platform=platform, user_id=user, chat_id=f"chat-{user}", thread=None)
+
+
+def open_ticket(question: str, platform: str, candidate: Candidate) -> TicketView:
+    """A new ticket as staff are shown it, with one candidate the bot came close to."""
+    now = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    return TicketView(
+        id=7,
+        status=TicketStatus.OPEN,
+        question=question,
+        language="en",
+        platform=platform,
+        asker="asker-7f3a9c",
+        candidates=(candidate,),
+        confidence=candidate.confidence,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -24,8 +23,9 @@ from bot.channels.slack_blocks import (
     ticket_message,
 )
 from bot.conversation import Action, Choice, Reply
-from bot.escalation.views import Candidate, TicketStatus, TicketView
+from bot.escalation.views import Candidate
 from knowledge.model import Citation
+from tests.desk_support import open_ticket
 
 EVIL = "<!channel> <@U123> <https://evil|click> & co"
 
@@ -168,26 +168,14 @@ def test_picked_choice_replaces_the_buttons_with_the_escaped_choice():
 
 
 def test_ticket_for_staff_escapes_question_and_candidates():
-    now = datetime(2026, 1, 5, tzinfo=UTC)
-    ticket = TicketView(
-        id=7,
-        status=TicketStatus.OPEN,
-        question=EVIL,
-        language="en",
-        platform="telegram",
-        asker="asker-1a2b3c",
-        candidates=(Candidate("Title <!here>", "faq-1", 0.42),),
-        confidence=0.42,
-        created_at=now,
-        updated_at=now,
-    )
+    ticket = open_ticket(EVIL, "telegram", Candidate("Title <!here>", "faq-1", 0.42))
     message = ticket_message(ticket, "da")
     shown = json.dumps(message.blocks, ensure_ascii=False) + message.text
 
     for live in ("<!channel>", "<@U123>", "<https://evil", "<!here>"):
         assert live not in shown
     assert "&lt;!channel&gt;" in shown and "Title &lt;!here&gt; (0.42)" in shown
-    assert "asker-1a2b3c" in shown and "via telegram" in shown
+    assert "asker-7f3a9c" in shown and "via telegram" in shown
 
 
 @pytest.mark.parametrize(

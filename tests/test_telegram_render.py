@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from bot.channels.telegram import file_base_url, language_hint, webhook_secret
 from bot.channels.telegram_render import (
     CALLBACK_LIMIT,
@@ -18,9 +16,10 @@ from bot.channels.telegram_render import (
     utf16_length,
 )
 from bot.conversation import Action, Choice, Reply, short_id
-from bot.escalation.views import Candidate, TicketStatus, TicketView
+from bot.escalation.views import Candidate
 from bot.texts import text
 from knowledge.model import Citation
+from tests.desk_support import open_ticket
 from tests.fake_telegram import visible_text
 
 
@@ -142,18 +141,8 @@ def test_an_escalation_reply_has_no_buttons() -> None:
 
 
 def test_a_ticket_for_staff_escapes_everything_from_the_asker() -> None:
-    now = datetime(2026, 1, 5, 9, tzinfo=UTC)
-    ticket = TicketView(
-        id=7,
-        status=TicketStatus.OPEN,
-        question="<b>x</b><script> & co?",
-        language="en",
-        platform="slack",
-        asker="asker-7f3a9c",
-        candidates=(Candidate("Betaling <frist>", "payment-terms", 0.41),),
-        confidence=0.41,
-        created_at=now,
-        updated_at=now,
+    ticket = open_ticket(
+        "<b>x</b><script> & co?", "slack", Candidate("Betaling <frist>", "payment-terms", 0.41)
     )
     shown = render_ticket(ticket, "da")
     assert "&lt;b&gt;x&lt;/b&gt;&lt;script&gt; &amp; co?" in shown

@@ -271,12 +271,7 @@ class EscalationDesk(SubscriptionDesk, InteractionLog):
                 actor=staff.display,
                 detail={"published": publish},
             )
-        already_published = session.scalar(
-            select(LearnedFaq.id).where(
-                LearnedFaq.ticket_id == ticket.id, LearnedFaq.answer == body
-            )
-        )
-        if publish and already_published is None:
+        if publish and not _published(session, ticket.id, body):
             learned = LearnedFaq(
                 ticket_id=ticket.id,
                 language=ticket.language,
@@ -621,6 +616,14 @@ class EscalationDesk(SubscriptionDesk, InteractionLog):
 
 async def _remind(notifier: StaffNotifier, view: TicketView) -> None:
     await notifier.notify_reminder(view)
+
+
+def _published(session: Session, ticket_id: int, answer: str) -> bool:
+    """Whether this ticket's answer is already a learned FAQ entry with exactly this text."""
+    found = session.scalar(
+        select(LearnedFaq.id).where(LearnedFaq.ticket_id == ticket_id, LearnedFaq.answer == answer)
+    )
+    return found is not None
 
 
 def _ticket_or_raise(session: Session, ticket_id: int, for_update: bool = False) -> Ticket:
