@@ -123,7 +123,7 @@ async def test_only_staff_may_answer_and_refusals_are_audited(
     ticket = await desk.open_ticket("Må jeg ringe til jer?", "da", asker())
     outsider = StaffMember("telegram", "666", "Mallory", in_staff_destination=False)
     with (
-        caplog.at_level(logging.WARNING, logger="bot.escalation.desk"),
+        caplog.at_level(logging.WARNING, logger="bot.escalation.tickets"),
         pytest.raises(NotStaffError, match=r"Mallory .* not a member of the configured staff"),
     ):
         await desk.answer(ticket.id, outsider, "Ja, hele natten.")

@@ -31,7 +31,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.conversation import Asker
-from bot.escalation.desk import EscalationDesk, add_audit
+from bot.escalation.audit import add_audit
+from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, PermanentDeliveryError
 from bot.escalation.interfaces import Deliverer
 from bot.escalation.schema import ANSWER, DELIVERED, FAILED, PENDING, Delivery, Ticket

@@ -7,11 +7,15 @@ reference instead (see ``privacy``).
 from __future__ import annotations
 
 import getpass
+import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from bot.texts import text
+
+log = logging.getLogger(__name__)
 
 CLI_PLATFORM = "cli"
 
@@ -35,6 +39,22 @@ class Candidate:
     title: str
     record_id: str
     confidence: float
+
+
+def read_candidates(ticket_id: int, stored: str | None) -> tuple[tuple[Candidate, ...], str | None]:
+    """A ticket's candidates from their stored JSON, and a note for staff when it cannot be
+    read: the ticket is still shown, and the raw value stays in the database."""
+    try:
+        raw = json.loads(stored or "[]")
+        return tuple(
+            Candidate(str(c["title"]), str(c["record_id"]), float(c["confidence"])) for c in raw
+        ), None
+    except (ValueError, TypeError, KeyError) as exc:
+        log.warning("Ticket %s has unreadable candidates: %s", ticket_id, exc)
+        return (
+            (),
+            f"The bot's candidates for this ticket could not be read ({exc}); kept as stored.",
+        )
 
 
 @dataclass(frozen=True, slots=True)

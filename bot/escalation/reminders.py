@@ -1,0 +1,73 @@
+"""Reminders: an open ticket that has waited too long is brought up again, once.
+
+After ``Settings.escalation_remind_after`` Danish working days (see
+``workdays``) staff get a reminder in the ticket's thread, and the asker a short
+"we have not forgotten you" through the outbox. The ticket is claimed with a
+conditional update, so several workers remind each ticket exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot import texts
+from bot.escalation.audit import add_audit
+from bot.escalation.base import DeskBase
+from bot.escalation.interfaces import StaffNotifier
+from bot.escalation.schema import REMINDER, Ticket
+from bot.escalation.tickets import queue_to_asker, ticket_view
+from bot.escalation.views import TicketStatus, TicketView
+from bot.escalation.workdays import add_working_days
+
+
+class ReminderDesk(DeskBase):
+    """The desk's reminders about waiting tickets (mixed into ``EscalationDesk``)."""
+
+    async def send_due_reminders(self, now: datetime | None = None) -> list[int]:
+        """Remind staff once, and tell the asker once (via the outbox), about every open
+        ticket older than ``Settings.escalation_remind_after`` working days.
+
+        Safe with several workers: each ticket is claimed by exactly one of them.
+        Returns the reminded ticket ids.
+        """
+        moment = now or self.clock()
+        views = await self._db(partial(self._claim_reminders, now=moment))
+        for view in views:
+            await self._notify(partial(_remind, view=view))
+        return [view.id for view in views]
+
+    def _claim_reminders(self, session: Session, *, now: datetime) -> list[TicketView]:
+        days = self.settings.escalation_remind_after
+        # Working-day deadlines are never earlier than calendar ones: a cheap first filter.
+        candidates = session.scalars(
+            select(Ticket).where(
+                Ticket.status == TicketStatus.OPEN,
+                Ticket.reminded_at.is_(None),
+                Ticket.created_at <= now - timedelta(days=days),
+            )
+        ).all()
+        views = []
+        for ticket in candidates:
+            if add_working_days(ticket.created_at, days) > now:
+                continue
+            claimed = session.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket.id, Ticket.reminded_at.is_(None))
+                .values(reminded_at=now)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            session.refresh(ticket)
+            message = texts.text("not_forgotten", ticket.language, ticket=ticket.id)
+            queue_to_asker(session, ticket, REMINDER, message, now)
+            add_audit(session, now, "reminded", ticket.id)
+            views.append(ticket_view(session, ticket))
+        return views
+
+
+async def _remind(notifier: StaffNotifier, view: TicketView) -> None:
+    await notifier.notify_reminder(view)
