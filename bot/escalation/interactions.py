@@ -12,18 +12,15 @@ user and ``/slet`` has nothing to erase in it.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from sqlalchemy import Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.escalation.base import DeskBase
 from bot.escalation.privacy import redact_contacts
 from bot.escalation.schema import Base, UTCDateTime
-
-T = TypeVar("T")
 
 UNANSWERED_ACTIONS = frozenset({"escalate", "out_of_scope", "clarify"})
 """Decisions whose question text is kept (redacted) for the report."""
@@ -60,11 +57,8 @@ class InteractionRecord:
     ticket_id: int | None = None
 
 
-class InteractionLog:
+class InteractionLog(DeskBase):
     """The desk's interaction log (mixed into ``EscalationDesk``)."""
-
-    clock: Callable[[], datetime]
-    _db: Callable[[Callable[[Session], T]], Awaitable[T]]
 
     async def record_interaction(self, record: InteractionRecord) -> None:
         question = record.question if record.action in UNANSWERED_ACTIONS else None

@@ -13,11 +13,10 @@ PostgreSQL an advisory lock also keeps two workers from scanning at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TypeVar
 
 from sqlalchemy import (
     ForeignKey,
@@ -33,11 +32,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.conversation import Asker
-from bot.escalation.privacy import Pseudonyms
+from bot.escalation.base import DeskBase
 from bot.escalation.schema import Base, Delivery, Meta, UTCDateTime
 from bot.watch.changes import TenderChange, Values, diff, digest
-
-T = TypeVar("T")
 
 WATCH = "watch"
 """Delivery kind of a tender-watch notice."""
@@ -124,12 +121,8 @@ class WatchScan:
 Compose = Callable[[Subscriber, TenderChange], str | None]
 
 
-class SubscriptionDesk:
+class SubscriptionDesk(DeskBase):
     """The desk's tender-watch methods (mixed into ``EscalationDesk``)."""
-
-    _pseudonyms: Pseudonyms
-    clock: Callable[[], datetime]
-    _db: Callable[[Callable[[Session], T]], Awaitable[T]]
 
     async def subscribe(
         self, asker: Asker, keywords: str, language: str
