@@ -1,4 +1,4 @@
-"""Pseudonyms, retention, the right to be forgotten, de-duplicated events and feedback."""
+"""Pseudonyms, redaction, retention and the right to be forgotten."""
 
 from __future__ import annotations
 
@@ -117,25 +117,6 @@ async def test_forget_user_erases_their_data_at_once_and_nobody_elses(
     assert again.total == 0
     new = await desk.open_ticket("Nyt spørgsmål", "da", asker("1"))
     assert new.id not in erasure.tickets
-
-
-async def test_duplicate_platform_events_are_recognised_across_workers(
-    desk: EscalationDesk, desk_url: str, tmp_path: Path
-) -> None:
-    assert await desk.mark_event_processed("telegram", "1001") is True
-    assert await desk.mark_event_processed("telegram", "1001") is False
-    assert await desk.mark_event_processed("slack", "1001") is True
-    other_worker = EscalationDesk.open(settings_for(desk_url, tmp_path))
-    assert await other_worker.mark_event_processed("telegram", "1001") is False
-    assert await other_worker.mark_event_processed("telegram", "1002") is True
-    other_worker.dispose()
-
-
-async def test_feedback_is_recorded(desk: EscalationDesk) -> None:
-    await desk.record_feedback(asker("1"), helpful=True, record_ids=["faq:invoice"], language="da")
-    await desk.record_feedback(asker("2"), helpful=False, record_ids=["policy#x", "faq:y"])
-    await desk.record_feedback(asker("3"), helpful=True, ticket_id=None)
-    assert await desk.feedback_counts() == (2, 1)
 
 
 def test_contact_details_are_redacted() -> None:
