@@ -4,7 +4,9 @@ One type per source kind, so that retrieval and answers can treat each the way
 its source deserves: a policy passage is quoted with its heading, an FAQ entry
 is answered in the asker's language, a tender row is shown field by field as
 it stands in the data (never paraphrased, so no date or value is invented).
-All records are immutable; every one carries the URL it was written from.
+All records are immutable; every one carries the URL it was written from,
+and may carry ``Dates`` saying when its facts hold, so that the bot never
+presents as current what has ended.
 """
 
 from __future__ import annotations
@@ -35,6 +37,41 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Dates:
+    """When a record's facts hold, as its source tells.
+
+    ``as_of`` is the date the source describes (a page's date, a notice's
+    date); ``valid_from``/``valid_until`` bound a period in which the facts
+    hold (thresholds, a contract, a funded project), both days included.
+    Records in one ``series`` state the same fact for different periods (the
+    thresholds of 2024–25 and of 2026–27), so the bot can pick the one in
+    force. A ``historical`` record tells of the past in the past tense and
+    never goes stale. ``review_note`` is staff's explanation, shown next to
+    the record's warnings in ``knowledge check`` and the insights report.
+    """
+
+    as_of: date | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    series: str = ""
+    historical: bool = False
+    review_note: str = ""
+
+    def has_begun(self, day: date) -> bool:
+        return self.valid_from is None or self.valid_from <= day
+
+    def has_ended(self, day: date) -> bool:
+        return self.valid_until is not None and self.valid_until < day
+
+    def covers(self, day: date) -> bool:
+        return self.has_begun(day) and not self.has_ended(day)
+
+    def covers_year(self, year: int) -> bool:
+        """The period overlaps the calendar year (a record without a period overlaps all)."""
+        return self.has_begun(date(year, 12, 31)) and not self.has_ended(date(year, 1, 1))
+
+
+@dataclass(frozen=True, slots=True)
 class Passage:
     """One section of a document (policy, rules), found by its heading path."""
 
@@ -45,7 +82,10 @@ class Passage:
     source_url: str
     language: str
     source_file: str
-    effective_date: date | None = None
+    line: int = 0
+    dates: Dates = Dates()
+    tender: str = ""
+    """The id of the tender row this passage is about, whose state today the answer shows."""
 
     kind = Kind.PASSAGE
 
@@ -86,6 +126,10 @@ class FaqEntry:
     tags: tuple[str, ...] = ()
     source_file: str = ""
     learned: bool = False
+    line: int = 0
+    dates: Dates = Dates()
+    tender: str = ""
+    """The id of the tender row this entry is about, whose state today the answer shows."""
 
     kind = Kind.FAQ
 
@@ -130,6 +174,7 @@ class Tender:
     notes: str = ""
     source_file: str = ""
     row: int = 0
+    dates: Dates = Dates()
 
     kind = Kind.TENDER
 
@@ -154,6 +199,14 @@ class GlossaryGroup:
 
 
 Record = Passage | FaqEntry | Tender
+
+
+def location(record: Record) -> str:
+    """Where staff find a record: ``file:line`` (a tender's row), or its id when it has no file."""
+    line = record.row if isinstance(record, Tender) else record.line
+    if not record.source_file:
+        return record.id
+    return f"{record.source_file}:{line}" if line else record.source_file
 
 
 @dataclass(frozen=True, slots=True)

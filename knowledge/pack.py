@@ -25,6 +25,7 @@ from knowledge.loaders.sections import unique_ids
 from knowledge.loaders.tenders import load_tender_files
 from knowledge.loaders.word import load_docx
 from knowledge.model import KnowledgeBase, LoadProblem, Passage
+from knowledge.timing import link_problems
 
 DOCUMENTS_DIR = "documents"
 FAQ_DIR = "faq"
@@ -130,6 +131,7 @@ def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
         kb.glossary.extend(glossary.records)
         kb.problems.extend(glossary.problems)
     kb.problems.extend([*passages.problems, *faqs.problems, *tenders.problems])
+    kb.problems.extend(link_problems(kb))
     kb.problems.sort(key=lambda p: (p.path.as_posix(), p.line or 0))
     return kb
 

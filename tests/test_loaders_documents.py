@@ -105,7 +105,7 @@ def test_pdf_sidecar_gives_metadata_and_wins_over_properties(tmp_path: Path) -> 
 
     assert loaded.problems == []
     [passage] = loaded.records
-    assert (passage.title, passage.source_url, passage.language, passage.effective_date) == (
+    assert (passage.title, passage.source_url, passage.language, passage.dates.valid_from) == (
         "Procurement rules",
         "https://example.org/rules",
         "en",

@@ -65,7 +65,7 @@ def test_sections_become_passages_with_heading_path_and_sources(tmp_path: Path) 
     assert purpose.source_url == "https://aarhus.dk/politik"
     assert purpose.title == "Aarhus Kommunes indkøbspolitik"
     assert purpose.language == "da"
-    assert purpose.effective_date == date(2023, 8, 18)
+    assert purpose.dates.valid_from == date(2023, 8, 18)
     assert purpose.source_file == "documents/policy.md"
     # The section's own source applies to it and to the sections under it, not to siblings.
     green = by_id["policy#formål/bæredygtighed"]
@@ -135,7 +135,8 @@ def test_bad_front_matter_values_are_reported_with_their_lines(tmp_path: Path) -
         messages
     )
     assert (4, "unknown language 'tysk' (expected: da, en)") in messages
-    assert (5, "unparseable date in 'effective_date': 'sidste år'") in messages
+    unparseable = "unparseable date in 'effective_date': 'sidste år' (write e.g. 2025-12-31)"
+    assert (5, unparseable) in messages
     assert any(line == 6 and "unknown key 'source'" in message for line, message in messages)
 
 

@@ -41,14 +41,33 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
+_DAY_PATTERNS = tuple(pattern for pattern in _PATTERNS if "day" in pattern.groupindex)
+_YEAR = re.compile(r"(?P<year>\d{4})")
+
+
 def parse_date(value: object) -> date | None:
     """The date ``value`` names, or None when it names none (including impossible days)."""
+    return _parse(value, _PATTERNS)
+
+
+def parse_day(value: object) -> date | None:
+    """The date ``value`` names to the day; None for a month or a quarter, which a period's
+    first or last day cannot be."""
+    return _parse(value, _DAY_PATTERNS)
+
+
+def parse_approximate(value: object) -> date | None:
+    """Like ``parse_date``, and a year alone means its first day (a source dated "2021")."""
+    return _parse(value, (*_PATTERNS, _YEAR))
+
+
+def _parse(value: object, patterns: tuple[re.Pattern[str], ...]) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     cleaned = " ".join(str(value).casefold().split())
-    for pattern in _PATTERNS:
+    for pattern in patterns:
         match = pattern.fullmatch(cleaned)
         found = _from_match(match.groupdict()) if match else None
         if found is not None:
@@ -64,6 +83,8 @@ def _from_match(parts: dict[str, str | None]) -> date | None:
         month = 3 * int(parts["quarter"] or 1) - 2
     elif parts.get("mnum"):
         month = int(parts["mnum"] or 0)
+    elif "month" not in parts:
+        month = 1
     else:
         found = MONTHS.get(parts.get("month") or "")
         if found is None:

@@ -1,4 +1,8 @@
-"""FAQ entries: a question, other ways to ask it and the answer, in Danish and/or English."""
+"""FAQ entries: a question, other ways to ask it and the answer, in Danish and/or English.
+
+An entry may also carry the date fields (``as_of``, ``valid_from``, ...; see
+``datefields``) and ``tender``, the id of the tender row it is about.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,20 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.loaders import yamlnodes
+from knowledge.loaders import datefields, yamlnodes
 from knowledge.loaders.metadata import is_url
 from knowledge.loaders.result import Loaded, display_path
 from knowledge.loaders.yamlfile import list_items
 from knowledge.model import LANGUAGES, FaqEntry, FaqText
 
-ENTRY_KEYS: tuple[str, ...] = ("id", "tags", "source_url", *LANGUAGES)
+ENTRY_KEYS: tuple[str, ...] = (
+    "id",
+    "tags",
+    "source_url",
+    *datefields.KEYS,
+    datefields.TENDER_KEY,
+    *LANGUAGES,
+)
 TEXT_KEYS: tuple[str, ...] = ("question", "alternates", "answer")
 
 
@@ -71,12 +82,24 @@ def _entry(node: yaml.Node, shown: Path, result: Loaded[FaqEntry]) -> FaqEntry:
         raise yamlnodes.YamlFormatError(
             f"{label} has no text: give it '{LANGUAGES[0]}' and/or '{LANGUAGES[1]}'", line
         )
+    written = {
+        key: yamlnodes.text(fields.get(key), f"{label}: '{key}'")
+        for key in datefields.KEYS
+        if key in fields
+    }
+    dates = datefields.read_dates(
+        written,
+        lambda key, message: result.problem(shown, f"{label}: {message}", fields.key_lines[key]),
+    )
     return FaqEntry(
         id=entry_id,
         texts=texts,
         source_url=source_url,
         tags=yamlnodes.texts(fields.get("tags"), f"{label}: 'tags'"),
         source_file=shown.as_posix(),
+        line=line,
+        dates=dates,
+        tender=yamlnodes.text(fields.get(datefields.TENDER_KEY), f"{label}: 'tender'"),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from knowledge.loaders import yamlnodes
+from knowledge.loaders import datefields, yamlnodes
 from knowledge.loaders.language import guess_language
 from knowledge.loaders.metadata import DocumentMeta, is_url, meta_from_yaml, prettified_stem
 from knowledge.loaders.result import Loaded, display_path
@@ -20,7 +20,9 @@ MISSING_SOURCE_HINT = (
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_SOURCE_COMMENT = re.compile(r"^\s*<!--\s*(?:source|kilde)\s*:\s*(.*?)\s*-->\s*$", re.IGNORECASE)
+# A line holding only ``<!-- key: value -->``: a source, a date field or a tender link.
+_MARKER = re.compile(r"^\s*<!--\s*([\w-]+)\s*:\s*(.*?)\s*-->\s*$")
+_SOURCE_KEYS = ("source", "kilde")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FRONT_MATTER_END = ("---", "...")
 
@@ -92,16 +94,10 @@ def _parse_body(
         if _FENCE.match(line):
             in_fence = not in_fence
         elif not in_fence:
-            source = _SOURCE_COMMENT.match(line)
-            if source:
-                if is_url(source.group(1)):
-                    builder.source(source.group(1))
-                else:
-                    result.problem(
-                        shown,
-                        f"source comment does not hold a web address: {source.group(1)!r}",
-                        number,
-                    )
+            marker = _MARKER.match(line)
+            if marker and _read_marker(
+                marker.group(1), marker.group(2), builder=builder, at=(shown, number), result=result
+            ):
                 continue
             heading = _HEADING.match(line)
             if heading:
@@ -118,3 +114,43 @@ def _parse_body(
         paragraph.append(line.rstrip())
     flush()
     return builder
+
+
+def _read_marker(
+    key: str,
+    value: str,
+    *,
+    builder: SectionBuilder,
+    at: tuple[Path, int],
+    result: Loaded[Passage],
+) -> bool:
+    """Take a ``<!-- key: value -->`` line into the section; False when it is an ordinary comment.
+
+    A comment whose key is close to a known one ("valid_unitl") is reported rather than
+    ignored, because a misspelt date would silently keep an expired fact current.
+    """
+    shown, number = at
+    name = key.casefold()
+    if name in _SOURCE_KEYS:
+        if is_url(value):
+            builder.source(value)
+        else:
+            result.problem(shown, f"source comment does not hold a web address: {value!r}", number)
+        return True
+    name = datefields.ALIASES.get(name, name)
+    if name == datefields.TENDER_KEY:
+        builder.marker(name, value)
+        return True
+    if name in datefields.KEYS:
+        problems: list[str] = []
+        datefields.read_dates({key: value}, lambda _, message: problems.append(message))
+        for message in problems:
+            result.problem(shown, message, number)
+        if not problems:
+            builder.marker(name, value)
+        return True
+    meant = datefields.suggestion(name)
+    if meant is not None:
+        result.problem(shown, f"unknown marker '{key}' (did you mean '{meant}'?)", number)
+        return True
+    return False

@@ -1,4 +1,4 @@
-"""Title, source, language and date of a document, from wherever staff put them.
+"""Title, source, language and dates of a document, from wherever staff put them.
 
 Markdown carries them in front matter; PDF and DOCX in their document
 properties, in a ``Kilde: URL`` line, or in a sidecar ``<file>.meta.yaml``
@@ -8,18 +8,22 @@ properties, in a ``Kilde: URL`` line, or in a sidecar ``<file>.meta.yaml``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
-from datetime import date
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from knowledge.loaders import yamlnodes
-from knowledge.loaders.dates import parse_date
+from knowledge.loaders import datefields, yamlnodes
 from knowledge.loaders.language import guess_language, normalise_language
 from knowledge.loaders.result import Loaded, display_path
 from knowledge.loaders.textfile import NotTextError, decode_text
-from knowledge.model import LANGUAGES
+from knowledge.model import LANGUAGES, Dates
 
-META_KEYS: tuple[str, ...] = ("title", "source_url", "language", "effective_date")
+META_KEYS: tuple[str, ...] = (
+    "title",
+    "source_url",
+    "language",
+    *datefields.KEYS,
+    *datefields.ALIASES,
+)
 SIDECAR_SUFFIX = ".meta.yaml"
 
 # A web address inside running text: trailing punctuation belongs to the sentence.
@@ -37,7 +41,7 @@ class DocumentMeta:
     title: str = ""
     source_url: str = ""
     language: str = ""
-    effective_date: date | None = None
+    dates: Dates = field(default_factory=Dates)
 
     def or_else(self, fallback: DocumentMeta) -> DocumentMeta:
         """These values where set, the fallback's elsewhere."""
@@ -74,7 +78,7 @@ def prettified_stem(path: Path) -> str:
 
 
 def meta_from_yaml(given: yamlnodes.Fields, shown: Path, what: str, result: Loaded) -> DocumentMeta:
-    """Read the four metadata keys; each bad value is a problem and is left empty."""
+    """Read the metadata keys; each bad value is a problem and is left empty."""
     for problem in yamlnodes.unknown_keys(given, META_KEYS, what):
         result.problem(shown, problem.message, problem.line)
     values: dict[str, str] = {}
@@ -105,18 +109,11 @@ def meta_from_yaml(given: yamlnodes.Fields, shown: Path, what: str, result: Load
                 f"unknown language {values['language']!r} (expected: {', '.join(LANGUAGES)})",
                 line("language"),
             )
-    effective_date = parse_date(values["effective_date"]) if values["effective_date"] else None
-    if values["effective_date"] and effective_date is None:
-        result.problem(
-            shown,
-            f"unparseable date in 'effective_date': {values['effective_date']!r}",
-            line("effective_date"),
-        )
+    dates = datefields.read_dates(
+        values, lambda key, message: result.problem(shown, message, line(key))
+    )
     return DocumentMeta(
-        title=values["title"],
-        source_url=source_url,
-        language=language,
-        effective_date=effective_date,
+        title=values["title"], source_url=source_url, language=language, dates=dates
     )
 
 

@@ -15,9 +15,10 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from knowledge.loaders import datefields
 from knowledge.loaders.metadata import DocumentMeta
 from knowledge.loaders.result import Loaded
-from knowledge.model import Passage
+from knowledge.model import Dates, Passage
 
 MAX_PASSAGE_CHARS = 800
 
@@ -31,6 +32,8 @@ class Section:
     line: int | None = None
     source_url: str = ""
     paragraphs: list[str] = field(default_factory=list)
+    markers: dict[str, str] = field(default_factory=dict)
+    """Date fields and the tender link given under this heading, by key, as written."""
 
 
 class SectionBuilder:
@@ -57,6 +60,10 @@ class SectionBuilder:
     def source(self, url: str) -> None:
         """A source given inside a section applies to it and to the sections under it."""
         self.sections[-1].source_url = url
+
+    def marker(self, key: str, value: str) -> None:
+        """A date field or tender link, like a source, holds for the section and those under it."""
+        self.sections[-1].markers[key] = value
 
 
 def slug(text: str) -> str:
@@ -94,6 +101,7 @@ def build_passages(
         result.problem(shown, "no text found")
         return result
     overrides = {s.heading_path: s.source_url for s in sections if s.source_url}
+    markers = {s.heading_path: s.markers for s in sections if s.markers}
     if not meta.source_url and not overrides:
         result.problem(shown, f"no source URL: {missing_source_hint}")
         return result
@@ -107,6 +115,8 @@ def build_passages(
             )
             continue
         base = f"{stem}#{'/'.join(slug(h) for h in section.heading_path) or slug(meta.title)}"
+        given = _markers_for(section.heading_path, markers)
+        dates = _dates(meta.dates, given)
         for number, text in enumerate(chunk(section.paragraphs), start=1):
             result.records.append(
                 Passage(
@@ -117,7 +127,9 @@ def build_passages(
                     source_url=source_url,
                     language=meta.language,
                     source_file=shown.as_posix(),
-                    effective_date=meta.effective_date,
+                    line=section.line or 0,
+                    dates=dates,
+                    tender=given.get(datefields.TENDER_KEY, ""),
                 )
             )
     return result
@@ -135,6 +147,23 @@ def unique_ids(passages: list[Passage]) -> list[Passage]:
         seen.add(new_id)
         unique.append(passage if new_id == passage.id else replace(passage, id=new_id))
     return unique
+
+
+def _markers_for(
+    path: tuple[str, ...], markers: dict[tuple[str, ...], dict[str, str]]
+) -> dict[str, str]:
+    """The markers of the section and of the sections above it, the nearest heading winning."""
+    given: dict[str, str] = {}
+    for length in range(len(path) + 1):
+        given.update(markers.get(path[:length], {}))
+    return given
+
+
+def _dates(document: Dates, given: dict[str, str]) -> Dates:
+    """The document's dates with the section's markers on top (already checked when read)."""
+    section = datefields.read_dates(given, lambda key, message: None)
+    changed = {name: getattr(section, name) for name in datefields.KEYS if name in given}
+    return replace(document, **changed)
 
 
 def _source_for(path: tuple[str, ...], overrides: dict[tuple[str, ...], str]) -> str:

@@ -2,24 +2,26 @@
 
 Columns are found by their heading, so staff may reorder them, leave optional
 ones out or add their own (ignored). Values are kept as written; only the
-three date columns are read as dates and the status is mapped to the
-vocabulary below.
+date columns are read as dates and the status is mapped to the vocabulary
+below. A row's ``valid_from``/``valid_until`` are its contract (or system)
+period, and a row with status ``historisk`` is historical.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from knowledge.loaders import datefields
 from knowledge.loaders.dates import parse_date
 from knowledge.loaders.metadata import is_url
 from knowledge.loaders.result import Loaded, display_path
 from knowledge.loaders.textfile import NotTextError, decode_text
-from knowledge.model import Tender
+from knowledge.model import Dates, Tender
 
 # Field of Tender -> headings that name it (compared without case, spaces, "-" or "_").
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -43,6 +45,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contact": ("kontakt", "contact", "kontaktperson", "contact person"),
     "source_url": ("kilde", "source", "link", "url", "source url"),
     "notes": ("bemærkning", "bemærkninger", "notes", "note", "kommentar", "comments", "remarks"),
+    "as_of": ("pr. dato", "as of", "oplysninger fra", "opdateret", "updated"),
+    "valid_from": ("gyldig fra", "valid from", "kontraktstart", "contract start"),
+    "valid_until": ("gyldig til", "valid until", "kontraktslut", "contract end", "udløber"),
+    "review_note": ("gennemgang", "review note", "note til gennemgang"),
 }
 REQUIRED: tuple[str, ...] = ("title", "source_url")
 DATE_FIELDS: tuple[str, ...] = ("published", "deadline", "expected_publication")
@@ -237,7 +243,20 @@ def _tender(
         status=status,
         source_file=shown.as_posix(),
         row=number,
+        dates=_period(text, status, header, lambda message: result.problem(shown, message, number)),
     )
+
+
+def _period(
+    text: Callable[[str], str], status: str, header: _Header, report: Callable[[str], None]
+) -> Dates:
+    """The row's date fields, problems naming the columns as headed; the status says whether
+    the row is history."""
+    values = {name: text(name) for name in datefields.DATE_KEYS if name in header.columns}
+    dates = datefields.read_dates(
+        values, lambda key, message: report(message.replace(f"'{key}'", f"'{header.names[key]}'"))
+    )
+    return replace(dates, historical=status == "historisk", review_note=text("review_note"))
 
 
 def load_tender_files(paths: Iterable[Path], root: Path | None = None) -> Loaded[Tender]:
