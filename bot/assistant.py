@@ -14,6 +14,9 @@ Order of decisions, each a cause rather than a case:
 4. Retrieval: a confident hit is answered with its citations; close
    candidates are offered as choices; a procurement question without a
    confident hit is escalated; anything else is out of scope.
+5. Time (``validity``): the answer comes from the record that holds today
+   (or in the years asked about) and says when a period has ended; a fact
+   known for no such period goes to a person.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from bot import answers, intents, tender_query
+from bot import answers, intents, tender_query, validity
 from bot.conversation import Action, Asker, Choice, Question, Reply, short_id
 from bot.escalation.interactions import InteractionRecord
 from bot.escalation.views import Candidate, Erasure, TicketView
@@ -95,7 +98,7 @@ class Assistant:
         *,
         answer_threshold: float,
         terms: answers.Terms,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = validity.aarhus_today,
     ) -> None:
         self._knowledge = knowledge
         self._index = index
@@ -109,6 +112,7 @@ class Assistant:
         )
         self._scope = ScopeChecker(knowledge.glossary, terms=terms)
         self._tender_matches = tender_query.KeywordMatcher(terms, knowledge.glossary)
+        self._timeline = validity.Timeline(knowledge)
         self._sessions: OrderedDict[tuple[str, str], _Session] = OrderedDict()
 
     async def reply(self, question: Question) -> Reply:
@@ -155,7 +159,7 @@ class Assistant:
 
     async def _decide(self, message: str, language: str, asker: Asker, session: _Session) -> Reply:
         if message.startswith(PICK_PREFIX):
-            return self._picked(message.removeprefix(PICK_PREFIX), language, session)
+            return await self._picked(message.removeprefix(PICK_PREFIX), language, asker, session)
         recognised = intents.recognise(message)
         match recognised.intent:
             case intents.Intent.GREETING:
@@ -205,7 +209,7 @@ class Assistant:
                 and intents.mentions_ongoing_tender(message)
             ):
                 return self._redirect(language, best.record)
-            return self._answer(best, message, language)
+            return await self._answer_in_force(best, hits, message, language, asker)
         if top is not None and self._should_clarify(hits):
             return self._clarify(hits, language)
         if self._scope.in_domain(message):
@@ -217,9 +221,23 @@ class Assistant:
             confidence=top.confidence if top else 0.0,
         )
 
+    async def _answer_in_force(
+        self, hit: Hit, hits: Sequence[Hit], message: str, language: str, asker: Asker
+    ) -> Reply:
+        """Answer from the record that holds for the time asked about (today, unless the
+        question names years); a fact known for no such period goes to a person instead of
+        being given as current."""
+        ranked = [h.record for h in hits]
+        resolved = self._timeline.resolve(hit.record, ranked, message, self._today(), language)
+        if resolved.record is None:
+            reply = await self._escalate(message, language, asker, hits)
+            return _with_note(reply, resolved.missing, first=True)
+        return self._answer(dataclasses.replace(hit, record=resolved.record), message, language)
+
     def _answer(self, hit: Hit, message: str, language: str) -> Reply:
         record = hit.record
-        body = answers.compose(record, message, language, self._terms)
+        dated = self._timeline.notes(record, message, self._today(), language)
+        body = dated.around(answers.compose(record, message, language, self._terms))
         if isinstance(record, Tender):
             body = f"{body}\n\n{text('tenders_disclaimer', language)}"
         return Reply(
@@ -228,6 +246,7 @@ class Assistant:
             language,
             citations=(_citation(record, language),),
             confidence=hit.confidence,
+            choices=dated.choices(language),
             record_ids=(record.id,),
         )
 
@@ -255,10 +274,12 @@ class Assistant:
             choices=tuple(choices),
         )
 
-    def _picked(self, picked: str, language: str, session: _Session) -> Reply:
+    async def _picked(self, picked: str, language: str, asker: Asker, session: _Session) -> Reply:
         for hit in session.hits:
             if short_id(hit.record.id) == picked:
-                return self._answer(hit, session.last_question, language)
+                return await self._answer_in_force(
+                    hit, session.hits, session.last_question, language, asker
+                )
         return Reply(Action.SMALL_TALK, text("help", language), language)
 
     async def _escalate(
@@ -325,15 +346,16 @@ class Assistant:
         choices = (subscribe,) if subscribe else ()
         if not rows:
             reply = await self._escalate(message, language, asker, [])
-            known = (
-                text("tenders_future_unknown", language, filter=applied)
-                if wanted.future
-                else text("tenders_none", language, filter=applied)
-            )
+            if wanted.future:
+                known = text("tenders_future_unknown", language, filter=applied)
+            elif wanted.open_only:
+                known = text("tenders_none_open", language, filter=applied)
+            else:
+                known = text("tenders_none", language, filter=applied)
             return dataclasses.replace(_with_note(reply, known, first=True), choices=choices)
         shown = rows[:MAX_LISTED_TENDERS]
         parts = [text("tenders_intro", language, filter=applied)]
-        parts.extend(tender_query.render(row, language) for row in shown)
+        parts.extend(self._timeline.listed(row, language, today) for row in shown)
         if len(rows) > len(shown):
             parts.append(text("tenders_more", language, count=len(rows) - len(shown)))
         parts.append(text("tenders_disclaimer", language))

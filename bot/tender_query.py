@@ -16,9 +16,7 @@ from datetime import date
 
 from bot.texts import text
 from knowledge.model import GlossaryGroup, Tender
-
-OPEN_STATUSES = frozenset({"åben", "aaben", "open", "åbent"})
-PLANNED_STATUSES = frozenset({"planlagt", "planned", "forventet", "expected"})
+from knowledge.timing import PLANNED_STATUSES, TenderState, tender_state
 
 _FUTURE = re.compile(
     r"\b(kommer|kommende|planlagt\w*|planer|på vej|paa vej|forventet|fremtidig\w*|næste|naeste|"
@@ -142,10 +140,8 @@ class KeywordMatcher:
 
 
 def is_open(tender: Tender, today: date) -> bool:
-    """Open for bids: the data says so, or its deadline has not passed."""
-    if tender.status.casefold() in OPEN_STATUSES:
-        return True
-    return tender.deadline is not None and tender.deadline >= today
+    """Open for bids: only a deadline still ahead says so, whatever the status column says."""
+    return tender_state(tender, today) is TenderState.OPEN
 
 
 def _relevant_date(tender: Tender) -> date | None:

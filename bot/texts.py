@@ -6,6 +6,7 @@ languages stay in step; ``text(key, language, **values)`` fills placeholders.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final
 
 CONTACT_EMAIL: Final = "bedreindkoeb@ba.aarhus.dk"
@@ -152,6 +153,73 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "Kommune's official tender plan (udbudsplan). For the current plan, ask Indkøb og "
         f"Udbud ({CONTACT_EMAIL}, {CONTACT_PHONE}) or Erhverv Aarhus.",
     },
+    "tenders_none_open": {
+        "da": "Vores liste har intet udbud{filter} med en tilbudsfrist, der endnu ikke er "
+        "overskredet.",
+        "en": "Our list has no tender{filter} with a deadline that has not yet passed.",
+    },
+    "tender_state_open": {
+        "da": "Status pr. {today}: åbent for tilbud, tilbudsfristen er {deadline}.",
+        "en": "Status on {today}: open for bids, the deadline is {deadline}.",
+    },
+    "tender_state_closed": {
+        "da": "Status pr. {today}: tilbudsfristen {deadline} er overskredet.",
+        "en": "Status on {today}: the bid deadline, {deadline}, has passed.",
+    },
+    "tender_state_probably_closed": {
+        "da": "Status pr. {today}: offentliggjort {published}; tilbudsfristen står ikke i vores "
+        "data og er sandsynligvis overskredet – tjek bekendtgørelsen.",
+        "en": "Status on {today}: published on {published}; the deadline is not in our data and "
+        "has probably passed — check the notice.",
+    },
+    "tender_state_deadline_unknown": {
+        "da": "Status pr. {today}: offentliggjort {published}; tilbudsfristen står ikke i vores "
+        "data – se den i bekendtgørelsen.",
+        "en": "Status on {today}: published on {published}; the deadline is not in our data — "
+        "see the notice.",
+    },
+    "tender_state_undated": {
+        "da": "Status pr. {today}: tilbudsfristen står ikke i vores data – se den i "
+        "bekendtgørelsen.",
+        "en": "Status on {today}: the deadline is not in our data — see the notice.",
+    },
+    "tender_state_planned_overdue": {
+        "da": "Status pr. {today}: var ventet annonceret {expected_publication}; om det er sket, "
+        "står ikke i vores data – tjek TED og udbud.dk.",
+        "en": "Status on {today}: expected to be published on {expected_publication}; whether it "
+        "has been is not in our data — check TED and udbud.dk.",
+    },
+    "dated_ended": {
+        "da": "Bemærk: Vores oplysninger om dette dækker {period}, som er slut.",
+        "en": "Note: our information on this covers {period}, which has ended.",
+    },
+    "dated_last_known": {
+        "da": "Det seneste, jeg ved ({when}):",
+        "en": "What I last knew ({when}):",
+    },
+    "dated_as_of": {"da": "oplysninger pr. {day}", "en": "information as of {day}"},
+    "dated_ended_now": {
+        "da": "Vores oplysninger dækker {period}, som er slut, så jeg ved ikke, hvordan det er i "
+        "dag. En medarbejder kan svare dig – skriv /menneske.",
+        "en": "Our information covers {period}, which has ended, so I don't know how it is "
+        "today. A person can answer you — write /menneske.",
+    },
+    "dated_not_yet": {
+        "da": "Bemærk: Dette gælder først fra {start}.",
+        "en": "Note: this only applies from {start}.",
+    },
+    "dated_unknown_today": {
+        "da": "Jeg kender kun oplysninger om dette for {period} og ikke dem, der gælder i dag "
+        "({today}).",
+        "en": "I only know this for {period}, not what applies today ({today}).",
+    },
+    "dated_unknown_years": {
+        "da": "Jeg kender kun oplysninger om dette for {period} og ikke for {years}.",
+        "en": "I only know this for {period}, not for {years}.",
+    },
+    "period_between": {"da": "perioden {start} – {end}", "en": "the period {start} – {end}"},
+    "period_until": {"da": "tiden til og med {end}", "en": "the time up to {end}"},
+    "period_from": {"da": "tiden fra {start}", "en": "the time from {start}"},
     "tenders_future_unknown": {
         "da": "Jeg kender ikke Aarhus Kommunes kommende udbud{filter}: min liste rummer kun "
         "udbud, der allerede er offentliggjort, og er ikke den officielle udbudsplan.",
@@ -373,6 +441,44 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Only Indkøb og Udbud staff can handle cases.",
     },
 }
+
+
+MONTH_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "da": (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def long_date(day: date, language: str) -> str:
+    """A date as people write it: «4. december 2026», “4 December 2026”."""
+    month = MONTH_NAMES.get(language, MONTH_NAMES["da"])[day.month - 1]
+    return f"{day.day} {month} {day.year}" if language == "en" else f"{day.day}. {month} {day.year}"
 
 
 def text(key: str, language: str, **values: object) -> str:
