@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     staff_language: str = Field(default="da", pattern="^(da|en)$")
     escalation_remind_after: float = Field(default=1.0, gt=0)
     retention_days: int = Field(default=180, ge=1)
+    stale_after_months: int = Field(default=24, ge=1)
+    """A fact whose ``as_of`` is older than this is listed for review (knowledge check, report)."""
     public_url: str | None = None
     http_port: int = Field(default=8080, ge=0, le=65535)
     log_level: str = "INFO"

@@ -2,7 +2,8 @@
 
 Staff run it after replacing or editing the pack, before restarting the bot;
 the exit code (1 when there are problems) lets a deployment script refuse a
-broken pack.
+broken pack. Warnings (facts gone out of date) do not change the exit code:
+the pack still loads, and the bot never presents what has ended as current.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from knowledge.model import LANGUAGES, KnowledgeBase
+from knowledge.review import ReviewItem
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="DIR",
         help="the pack directory (default: UDBUDSBOT_KNOWLEDGE_DIR, else the shipped pack)",
+    )
+    check.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        metavar="DATE",
+        help="check the dates as on this day, YYYY-MM-DD (default: today in Aarhus)",
     )
     check.set_defaults(handler=check_pack)
     reload = actions.add_parser(
@@ -50,15 +59,22 @@ def _reload(args: argparse.Namespace) -> int:
 def check_pack(args: argparse.Namespace) -> int:
     # Imported here so that `udbudsbot --help` does not pay for settings and loaders.
     from bot.config import Settings
+    from bot.validity import aarhus_today
     from knowledge.pack import default_pack_dir, load_knowledge
+    from knowledge.review import review
 
-    directory: Path = args.directory or Settings().knowledge_dir or default_pack_dir()
+    settings = Settings()
+    directory: Path = args.directory or settings.knowledge_dir or default_pack_dir()
     if not directory.is_dir():
         print(f"udbudsbot knowledge check: no such directory: {directory}", file=sys.stderr)
         return 2
     kb = load_knowledge(directory)
+    today = args.today or aarhus_today()
     print(f"Knowledge pack: {directory}")
     print(summary(kb))
+    warnings = review(kb, today, settings.stale_after_months)
+    if warnings:
+        print(warning_list(warnings, today))
     if not kb.problems:
         print("No problems found.")
         return 0
@@ -85,6 +101,17 @@ def summary(kb: KnowledgeBase) -> str:
         ("glossary groups", len(kb.glossary), ""),
     )
     return "\n".join(f"  {name:<16}{count:>5}  {detail}".rstrip() for name, count, detail in rows)
+
+
+def warning_list(warnings: list[ReviewItem], today: date) -> str:
+    """The warnings, saying how many the pack explains (a review note), one per line."""
+    explained = sum(1 for item in warnings if item.note)
+    lines = [
+        f"{_plural(len(warnings), 'warning')} on {today} ({explained} explained by the pack's "
+        "review notes); the pack still loads:"
+    ]
+    lines.extend(f"  {item}" for item in warnings)
+    return "\n".join(lines)
 
 
 def _by_language(counts: Counter[str]) -> str:
