@@ -98,3 +98,61 @@ async def test_since_limits_the_period(tmp_path: Path) -> None:
     written = build_report(settings, tmp_path / "report", since=cph(10, 0), now=lambda: NOW)
     assert written.figures.total_questions == 5
     assert written.figures.response.tickets == 3
+
+
+async def test_knowledge_to_review_lists_what_is_out_of_date_on_the_reports_day(
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "pack"
+    (pack / "faq").mkdir(parents=True)
+    (pack / "faq" / "facts.yaml").write_text(
+        """\
+- id: project-contact
+  source_url: https://erhvervaarhus.dk/p
+  valid_from: 2021-05-06
+  valid_until: 2025-06-30
+  da: {question: Hvem er kontakt?, answer: I 2021 var det Sara Villemoes.}
+- id: ean-page
+  source_url: https://aarhus.dk/ean
+  as_of: 2024-01-15
+  review_note: Svaret dater listen.
+  da: {question: Hvor er EAN-numrene?, answer: På EAN-siden (januar 2024).}
+- id: ean-reference
+  source_url: https://aarhus.dk/ean
+  as_of: 2024-01-15
+  review_note: Svaret dater listen.
+  da: {question: Hvad er en personreference?, answer: Den skal stå på fakturaen.}
+- id: fresh
+  source_url: https://aarhus.dk/f
+  as_of: 2025-10-01
+  da: {question: Nyt?, answer: Ja.}
+""",
+        encoding="utf-8",
+    )
+    settings = settings_in(tmp_path / "data").model_copy(update={"knowledge_dir": pack})
+    await seed(settings)
+    out = tmp_path / "report"
+
+    build_report(settings, out, now=lambda: NOW)
+
+    assert [(r["record"], r["reason"], r["pack_note"]) for r in rows(out, "review")] == [
+        (
+            "project-contact",
+            "its period ended on 2025-06-30: update it, or mark it historical if it tells of "
+            "the past",
+            "",
+        ),
+    ]
+    later = build_report(settings, out, now=lambda: NOW.replace(year=2026))
+    assert [r["record"] for r in rows(out, "review")] == [
+        "project-contact",
+        "ean-page",
+        "ean-reference",
+    ]
+    page = later.html.read_text(encoding="utf-8")
+    assert "<h2>Knowledge to review</h2>" in page
+    assert (
+        "<td>as_of 2024-01-15 is more than 2 years old</td><td>2</td>"
+        "<td>faq/facts.yaml:6 ean-page; faq/facts.yaml:11 ean-reference</td>"
+        "<td>Svaret dater listen.</td>"
+    ) in page

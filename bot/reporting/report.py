@@ -18,9 +18,12 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.escalation.store import DeskStore
+from bot.escalation.workdays import COPENHAGEN
 from bot.reporting import charts, grouping
 from bot.reporting.data import ReportData, load
 from bot.reporting.figures import Figures, compute, unanswered
+from knowledge.pack import load_knowledge
+from knowledge.review import ReviewItem, grouped, review
 
 HTML_NAME = "report.html"
 CSV_NAMES = {
@@ -30,7 +33,9 @@ CSV_NAMES = {
     "feedback": "feedback_by_topic.csv",
     "topics": "top_topics.csv",
     "groups": "unanswered_groups.csv",
+    "review": "knowledge_to_review.csv",
 }
+REVIEW_PLACES_SHOWN = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +70,20 @@ def build_report(
         for members in grouping.group(texts, embed, english_only=not settings.embedding_model)
     ]
     figures = compute(data, settings.escalation_remind_after, groups, moment)
-    return write(figures, data, out, moment)
+    today = moment.astimezone(COPENHAGEN).date()
+    to_review = review(load_knowledge(settings.knowledge_dir), today, settings.stale_after_months)
+    return write(figures, data, out, moment, to_review)
 
 
-def write(figures: Figures, data: ReportData, out: Path, generated: datetime) -> Written:
+def write(
+    figures: Figures,
+    data: ReportData,
+    out: Path,
+    generated: datetime,
+    to_review: Sequence[ReviewItem] = (),
+) -> Written:
     out.mkdir(parents=True, exist_ok=True)
-    tables = _tables(figures)
+    tables = _tables(figures, to_review)
     paths = []
     for key, (header, rows) in tables.items():
         path = out / CSV_NAMES[key]
@@ -80,14 +93,14 @@ def write(figures: Figures, data: ReportData, out: Path, generated: datetime) ->
             writer.writerows(rows)
         paths.append(path)
     page = out / HTML_NAME
-    page.write_text(_html(figures, data, tables, generated), encoding="utf-8")
+    page.write_text(_html(figures, data, tables, generated, to_review), encoding="utf-8")
     return Written(page, tuple(paths), figures)
 
 
 Table = tuple[Sequence[str], list[list[object]]]
 
 
-def _tables(f: Figures) -> dict[str, Table]:
+def _tables(f: Figures, to_review: Sequence[ReviewItem]) -> dict[str, Table]:
     r = f.response
     return {
         "weekly": (
@@ -125,6 +138,10 @@ def _tables(f: Figures) -> dict[str, Table]:
                 for n, g in enumerate(f.groups, start=1)
             ],
         ),
+        "review": (
+            ("where", "record", "reason", "pack_note"),
+            [[item.where, item.record_id, item.reason, item.note] for item in to_review],
+        ),
     }
 
 
@@ -155,7 +172,34 @@ def _section(title: str, key: str, body: str) -> str:
     return f"<section><h2>{html.escape(title)}</h2>{body}{link}</section>"
 
 
-def _html(f: Figures, data: ReportData, tables: dict[str, Table], generated: datetime) -> str:
+def _review_table(to_review: Sequence[ReviewItem]) -> str:
+    """The warnings about the knowledge, one row per reason and pack note with its records."""
+    rows = []
+    for group in grouped(list(to_review)):
+        places = [f"{item.where} {item.record_id}" for item in group.items]
+        shown = places[:REVIEW_PLACES_SHOWN]
+        if len(places) > len(shown):
+            shown.append(f"… and {len(places) - len(shown)} more")
+        rows.append([group.reason, len(group.items), "; ".join(shown), group.note or "–"])
+    intro = (
+        "<p>What in the knowledge pack has gone out of date on the report's day: periods that "
+        "have ended, thresholds or other series with nothing in force, tenders whose status "
+        "contradicts their dates, and facts whose source is older than "
+        "<code>UDBUDSBOT_STALE_AFTER_MONTHS</code>. The pack note says how the pack accounts for "
+        "a warning; a row without one needs updating first.</p>"
+    )
+    if not rows:
+        return intro + "<p>Nothing to review.</p>"
+    return intro + _table(("to update", "records", "where", "pack note"), rows)
+
+
+def _html(
+    f: Figures,
+    data: ReportData,
+    tables: dict[str, Table],
+    generated: datetime,
+    to_review: Sequence[ReviewItem],
+) -> str:
     r = f.response
     answered = next(o for o in f.outcomes if o.action == "answer")
     first = min((row.at for row in data.interactions), default=None)
@@ -175,6 +219,7 @@ def _html(f: Figures, data: ReportData, tables: dict[str, Table], generated: dat
             "answered within target",
             f"{100 * r.on_time_share:.0f}%" if r.on_time_share is not None else "–",
         ),
+        ("facts to review", f"{len(to_review)}"),
     ]
     cards = "".join(
         f'<div class="card"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>'
@@ -225,6 +270,7 @@ def _html(f: Figures, data: ReportData, tables: dict[str, Table], generated: dat
             "similarity; a large group is a candidate for a new FAQ entry. Contact details are "
             "redacted.</p>" + groups_table,
         ),
+        _section("Knowledge to review", "review", _review_table(to_review)),
     ]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
