@@ -33,6 +33,24 @@ class ReviewItem:
         return f"{self.where}: {self.record_id}: {self.reason}{note}"
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewGroup:
+    """Warnings with one reason and one pack note: often many records from one source page,
+    which staff re-check once."""
+
+    reason: str
+    note: str
+    items: tuple[ReviewItem, ...]
+
+
+def grouped(items: list[ReviewItem]) -> list[ReviewGroup]:
+    """The warnings by reason and note, in the order each first occurs."""
+    groups: dict[tuple[str, str], list[ReviewItem]] = {}
+    for item in items:
+        groups.setdefault((item.reason, item.note), []).append(item)
+    return [ReviewGroup(reason, note, tuple(members)) for (reason, note), members in groups.items()]
+
+
 def months_before(day: date, months: int) -> date:
     """The same day ``months`` calendar months earlier (the month's last day if it is shorter)."""
     year, index = divmod(day.year * 12 + day.month - 1 - months, 12)

@@ -17,7 +17,7 @@ from enum import StrEnum
 from itertools import pairwise
 from pathlib import Path
 
-from knowledge.model import KnowledgeBase, LoadProblem, Record, Tender, location
+from knowledge.model import KnowledgeBase, LoadProblem, Passage, Record, Tender, location
 
 LONGEST_BID_PERIOD = timedelta(days=60)
 """The longest minimum time from notice to bid deadline in the rules (restricted procedure:
@@ -103,6 +103,8 @@ def link_problems(kb: KnowledgeBase) -> list[LoadProblem]:
                 dated.append(record)
         dated.sort(key=lambda r: r.dates.valid_from or date.min)
         for earlier, later in pairwise(dated):
+            if _same_section(earlier, later):
+                continue
             if earlier.dates.valid_until is None or (
                 later.dates.valid_from is not None
                 and later.dates.valid_from <= earlier.dates.valid_until
@@ -121,6 +123,15 @@ def link_problems(kb: KnowledgeBase) -> list[LoadProblem]:
                 _problem(record, f"links to tender '{record.tender}', which is not in the list")
             )
     return list(dict.fromkeys(problems))  # an FAQ entry is in its series once per language
+
+
+def _same_section(one: Record, other: Record) -> bool:
+    """Two passages cut from one long section share its period by design."""
+    return (
+        isinstance(one, Passage)
+        and isinstance(other, Passage)
+        and (one.source_file, one.line) == (other.source_file, other.line)
+    )
 
 
 def _problem(record: Record, message: str) -> LoadProblem:

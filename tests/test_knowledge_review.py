@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli import main
 from knowledge.pack import load_knowledge
-from knowledge.review import months_before, review
+from knowledge.review import grouped, months_before, review
 
 FAQ = """\
 - id: threshold-2024
@@ -114,6 +114,25 @@ def test_the_stale_age_is_configurable_and_historical_facts_never_go_stale(pack:
     assert "policy-history" not in reasons(pack, date(2040, 1, 1), months=1)
 
 
+def test_warnings_from_one_source_page_form_one_group(pack: Path) -> None:
+    faq = pack / "faq" / "facts.yaml"
+    faq.write_text(
+        faq.read_text(encoding="utf-8")
+        + """\
+- id: ean-person-reference
+  source_url: https://aarhus.dk/ean
+  as_of: 2023-10-10
+  review_note: Svaret dater listen og henviser til siden.
+  da: {question: Hvad er en personreference?, answer: Den står på hver faktura (oktober 2023).}
+""",
+        encoding="utf-8",
+    )
+    groups = grouped(review(load_knowledge(pack), date(2026, 12, 4), 24))
+    [ean] = [group for group in groups if group.note]
+    assert [item.record_id for item in ean.items] == ["ean-page", "ean-person-reference"]
+    assert ean.reason == "as_of 2023-10-10 is more than 2 years old"
+
+
 def test_months_before_keeps_the_day_or_takes_the_last_of_a_short_month() -> None:
     assert months_before(date(2026, 12, 4), 24) == date(2024, 12, 4)
     assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
@@ -130,10 +149,14 @@ def test_check_prints_warnings_with_the_packs_notes_and_still_exits_0(
     out = capsys.readouterr().out
     assert "6 warnings on 2026-12-04 (1 explained by the pack's review notes)" in out
     assert (
-        "  faq/facts.yaml:19: ean-page: as_of 2023-10-10 is more than 2 years old — pack note: "
-        "Svaret dater listen og henviser til siden.\n"
+        "  as_of 2023-10-10 is more than 2 years old (1 record):\n"
+        "    pack note: Svaret dater listen og henviser til siden.\n"
+        "    faq/facts.yaml:19 ean-page\n"
     ) in out
-    assert "  tenders.csv:2: T01: status 'annonceret' since 2025-10-24" in out
+    assert (
+        "  status 'annonceret' since 2025-10-24 without a deadline: the deadline has probably "
+        "passed (1 record):\n    tenders.csv:2 T01\n"
+    ) in out
     assert out.rstrip().endswith("No problems found.")
 
 

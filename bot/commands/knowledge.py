@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.model import LANGUAGES, KnowledgeBase
-from knowledge.review import ReviewItem
+from knowledge.review import ReviewItem, grouped
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -104,13 +104,18 @@ def summary(kb: KnowledgeBase) -> str:
 
 
 def warning_list(warnings: list[ReviewItem], today: date) -> str:
-    """The warnings, saying how many the pack explains (a review note), one per line."""
+    """The warnings grouped by reason and pack note, each record on its own line, saying how
+    many the pack explains (a review note)."""
     explained = sum(1 for item in warnings if item.note)
     lines = [
         f"{_plural(len(warnings), 'warning')} on {today} ({explained} explained by the pack's "
         "review notes); the pack still loads:"
     ]
-    lines.extend(f"  {item}" for item in warnings)
+    for group in grouped(warnings):
+        lines.append(f"  {group.reason} ({_plural(len(group.items), 'record')}):")
+        if group.note:
+            lines.append(f"    pack note: {group.note}")
+        lines.extend(f"    {item.where} {item.record_id}" for item in group.items)
     return "\n".join(lines)
 
 
