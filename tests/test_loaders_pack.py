@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from knowledge.pack import content_hash, default_pack_dir, load_knowledge
+from knowledge.review import review
 
 FAQ = """\
 - id: invoice
@@ -101,6 +103,14 @@ def test_shipped_pack_is_found_from_any_working_directory(
     assert {p.language for p in kb.passages} == {"da", "en"}
     assert len({p.id for p in kb.passages}) == len(kb.passages)
     assert len({f.id for f in kb.faqs}) == len(kb.faqs)
+
+
+def test_every_warning_on_the_shipped_pack_is_explained_by_the_pack() -> None:
+    """On the day the pack was last reviewed, every stale fact carries the pack's reason."""
+    kb = load_knowledge()
+    assert kb.problems == []
+    unexplained = [str(item) for item in review(kb, date(2026, 12, 4), 24) if not item.note]
+    assert unexplained == []
 
 
 def test_content_hash_changes_with_knowledge_only(tmp_path: Path) -> None:
