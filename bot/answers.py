@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from bot import tender_query
 from bot.texts import text
-from knowledge.model import FaqEntry, Passage, Record
+from knowledge.model import FaqEntry, LearnedEntry, Passage, Record
 
 Terms = Callable[[str, str], set[str]]
 """Content terms of a text in a language (normalised, stemmed): used to rank sentences."""
@@ -27,6 +27,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])|\n+")
 
 def record_language(record: Record, language: str) -> str:
     """The language the answer will actually be written in."""
+    if isinstance(record, LearnedEntry):
+        return record.answer_language
     if isinstance(record, FaqEntry):
         return record.text_for(language)[0]
     if isinstance(record, Passage):

@@ -34,14 +34,24 @@ from typing import Protocol
 from bot import answers, intents, tender_query, validity
 from bot.conversation import Action, Asker, Choice, Question, Reply, short_id
 from bot.escalation.interactions import InteractionRecord
+from bot.escalation.learned import learned_citation
 from bot.escalation.views import Candidate, Erasure, TicketView
+from bot.follow_ups import followed_up
 from bot.language import LanguageDetector, requested_language
 from bot.reporting import record as insights
 from bot.scope import ScopeChecker
 from bot.texts import CONTACT_SOURCE, text
 from bot.watch import replies as watch
 from index.search import Hit, SearchIndex
-from knowledge.model import Citation, FaqEntry, Kind, KnowledgeBase, Passage, Record, Tender
+from knowledge.model import (
+    Citation,
+    Kind,
+    KnowledgeBase,
+    LearnedEntry,
+    Passage,
+    Record,
+    Tender,
+)
 
 MAX_QUESTION_CHARS = 1000
 PICK_PREFIX = "pick:"
@@ -64,7 +74,11 @@ class Escalations(watch.WatchDesk, Protocol):
         asker: Asker,
         candidates: Sequence[Candidate] = (),
         confidence: float | None = None,
+        *,
+        follow_up_of: int | None = None,
     ) -> TicketView: ...
+
+    async def open_tickets_of(self, asker: Asker) -> list[TicketView]: ...
 
     async def forget_user(self, platform: str, user_id: str) -> Erasure: ...
 
@@ -184,7 +198,8 @@ class Assistant:
             case intents.Intent.DELETE:
                 return await self._forget(asker, language)
             case intents.Intent.TENDER_LIST:
-                return await self._list_tenders(recognised.argument or message, language, asker)
+                wanted = recognised.argument or message
+                return await self._list_tenders(wanted, language, asker, session)
             case (
                 intents.Intent.SUBSCRIBE | intents.Intent.SUBSCRIPTIONS | intents.Intent.UNSUBSCRIBE
             ):
@@ -192,6 +207,9 @@ class Assistant:
         session.last_question = message
         if intents.asks_about_own_case(message):
             session.hits = self._index.search(message, k=5, language=session.written)
+            learned = self._learned_answer(session.hits, message, language)
+            if learned is not None:
+                return learned
             return await self._escalate(message, language, asker, session.hits)
         if intents.asks_private_bid_help(message):
             return self._redirect(language, self._mentioned_tender(message, session.written))
@@ -250,6 +268,16 @@ class Assistant:
             record_ids=(record.id,),
         )
 
+    def _learned_answer(self, hits: Sequence[Hit], message: str, language: str) -> Reply | None:
+        """The answer staff already published for this question, when it is the confident
+        top hit: a rule that would send the question to a person (one's own case, future
+        tenders) yields to it, as a person has answered it, for everyone to see."""
+        top = hits[0] if hits else None
+        learned = top is not None and isinstance(top.record, LearnedEntry)
+        if top is not None and learned and top.confidence >= self._threshold:
+            return self._answer(top, message, language)
+        return None
+
     def _should_clarify(self, hits: list[Hit]) -> bool:
         floor = self._threshold * CLARIFY_FLOOR_RATIO
         close = [h for h in hits[:3] if h.confidence >= floor]
@@ -302,7 +330,15 @@ class Assistant:
         if self._desk is None:
             unsent = text("escalated_no_desk", language)
             return Reply(Action.ESCALATE, unsent, language, confidence=confidence)
-        ticket = await self._desk.open_ticket(message, language, asker, candidates, confidence)
+        open_tickets = await self._desk.open_tickets_of(asker)
+        ticket = await self._desk.open_ticket(
+            message,
+            language,
+            asker,
+            candidates,
+            confidence,
+            follow_up_of=followed_up(message, open_tickets, self._index, language),
+        )
         key = "escalated_joined" if ticket.joined else wording
         return Reply(
             Action.ESCALATE,
@@ -336,7 +372,9 @@ class Assistant:
             return record if isinstance(record, Tender) else None
         return None
 
-    async def _list_tenders(self, message: str, language: str, asker: Asker) -> Reply:
+    async def _list_tenders(
+        self, message: str, language: str, asker: Asker, session: _Session
+    ) -> Reply:
         today = self._today()
         wanted = tender_query.parse_request(message, today)
         rows = tender_query.select(self._knowledge.tenders, wanted, today, self._tender_matches)
@@ -345,6 +383,10 @@ class Assistant:
         subscribe = watch.subscribe_choice(keywords, language) if self._desk else None
         choices = (subscribe,) if subscribe else ()
         if not rows:
+            session.hits = self._index.search(message, k=5, language=session.written)
+            learned = self._learned_answer(session.hits, message, language)
+            if learned is not None:
+                return learned
             reply = await self._escalate(message, language, asker, [])
             if wanted.future:
                 known = text("tenders_future_unknown", language, filter=applied)
@@ -420,9 +462,10 @@ def _label(record: Record, language: str) -> str:
 
 
 def _citation(record: Record, language: str) -> Citation:
-    """The record's source; an answer staff published cites them, as it has no web page."""
-    if isinstance(record, FaqEntry) and record.learned:
-        return Citation(title=text("learned_source", language), url="")
+    """The record's source; an answer staff published cites them and its date, as it has no
+    web page."""
+    if isinstance(record, LearnedEntry):
+        return learned_citation(record, language)
     return record.citation(language)
 
 

@@ -323,9 +323,27 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "to you soon.",
     },
     "learned_source": {
-        "da": "Svar fra en medarbejder i Indkøb og Udbud",
-        "en": "Answer from procurement staff (Indkøb og Udbud)",
+        "da": "Besvaret af Indkøb og Udbud den {date}",
+        "en": "Answered by Indkøb og Udbud on {date}",
     },
+    "learned_corrected": {"da": " (rettet {date})", "en": " (corrected {date})"},
+    "faq_page_title": {
+        "da": "Svar fra Indkøb og Udbud",
+        "en": "Answers from Indkøb og Udbud",
+    },
+    "faq_page_intro": {
+        "da": "Spørgsmål, som virksomheder har stillet Aarhus Kommunes udbudsbot, og de svar, "
+        "Indkøb og Udbud har givet. Svarene offentliggøres, så alle virksomheder får de samme "
+        "oplysninger.",
+        "en": "Questions businesses have asked Aarhus Kommune's procurement bot, and the answers "
+        "Indkøb og Udbud gave. The answers are published so that every business gets the same "
+        "information.",
+    },
+    "faq_page_empty": {
+        "da": "Der er endnu ingen offentliggjorte svar.",
+        "en": "No answers have been published yet.",
+    },
+    "faq_page_generated": {"da": "Siden er dannet {at}.", "en": "Page generated {at}."},
     "internal_error": {
         "da": "Beklager, noget gik galt hos mig. Prøv igen om lidt, eller skriv /menneske for at "
         "få svar fra en medarbejder.",
@@ -378,8 +396,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Case #{ticket} · language {asked_in} · asker {asker} · via {platform}",
     },
     "staff_follow_up": {
-        "da": "Nyt spørgsmål i sag #{ticket} fra samme spørger:",
-        "en": "New question in case #{ticket} from the same asker:",
+        "da": "Spørgsmål {number} i sag #{ticket} (samme spørger følger op):",
+        "en": "Question {number} in case #{ticket} (the same asker follows up):",
+    },
+    "staff_other_open": {
+        "da": "Samme spørger har også åbne sager: {tickets}",
+        "en": "The same asker also has open cases: {tickets}",
     },
     "staff_candidates": {
         "da": "Det var botten tættest på (sikkerhed 0–1):",
@@ -391,9 +413,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     },
     "staff_how_to_answer": {
         "da": "Svar ved at besvare (reply) denne besked. Start svaret med /faq for også at gemme "
-        "det som FAQ – eller med intern: for kun at skrive til kolleger.",
+        "det som FAQ for dette spørgsmål (linjer, der starter med også:, gemmes som andre måder "
+        "at spørge på) – eller med intern: for kun at skrive til kolleger.",
         "en": "Answer by replying to this message. Start the answer with /faq to also save it "
-        "as an FAQ entry – or with internal: to write to colleagues only.",
+        "as an FAQ entry for this question (lines starting with also: are saved as other ways to "
+        "ask it) – or with internal: to write to colleagues only.",
     },
     "staff_reminder": {
         "da": "Sag #{ticket} venter stadig på svar: «{question}»",
@@ -408,9 +432,42 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Thanks! The answer to case #{ticket} is on its way to the asker.",
     },
     "staff_published": {
-        "da": "Tak! Svaret på sag #{ticket} sendes til spørgeren og er gemt som FAQ.",
+        "da": "Tak! Svaret på sag #{ticket} sendes til spørgeren og er gemt som FAQ ({entry}); "
+        "botten svarer de næste med det. /faq ret {number} ny tekst retter det.",
         "en": "Thanks! The answer to case #{ticket} is on its way to the asker and is saved "
-        "as an FAQ entry.",
+        "as an FAQ entry ({entry}); the bot answers the next askers with it. /faq edit {number} "
+        "new text corrects it.",
+    },
+    "staff_which_question_telegram": {
+        "da": "Sag #{ticket} har {count} spørgsmål, så svaret er hverken sendt eller gemt. Svar "
+        "(reply) på beskeden med det spørgsmål, svaret hører til.",
+        "en": "Case #{ticket} holds {count} questions, so the answer was neither sent nor saved. "
+        "Reply to the message with the question the answer belongs to.",
+    },
+    "staff_which_question_slack": {
+        "da": "Sag #{ticket} har {count} spørgsmål, så svaret er hverken sendt eller gemt. Brug "
+        "«Publicér som FAQ» på sagen, og vælg det spørgsmål, svaret hører til.",
+        "en": "Case #{ticket} holds {count} questions, so the answer was neither sent nor saved. "
+        "Use “Publish as FAQ” on the case and choose the question the answer belongs to.",
+    },
+    "staff_faq_withdraw_button": {"da": "Tilbagekald FAQ", "en": "Withdraw FAQ"},
+    "staff_faq_withdrawn": {
+        "da": "{entry} er tilbagekaldt: botten svarer ikke længere med det.",
+        "en": "{entry} is withdrawn: the bot no longer answers with it.",
+    },
+    "staff_faq_edited": {
+        "da": "{entry} er rettet: botten svarer med den nye udgave om lidt.",
+        "en": "{entry} is corrected: the bot answers with the new version shortly.",
+    },
+    "staff_faq_none": {
+        "da": "Der er ingen offentliggjorte FAQ-svar.",
+        "en": "There are no published FAQ answers.",
+    },
+    "staff_faq_list": {
+        "da": "Offentliggjorte FAQ-svar ({count}):\n{lines}\n\n/faq ret N ny tekst retter et "
+        "svar (linjer med også: tilføjer formuleringer); /faq fjern N tilbagekalder det.",
+        "en": "Published FAQ answers ({count}):\n{lines}\n\n/faq edit N new text corrects an "
+        "answer (lines with also: add phrasings); /faq withdraw N withdraws it.",
     },
     "staff_refused": {
         "da": "Kun medarbejdere i Indkøb og Udbud kan besvare sager, så dit svar er ikke sendt.",
@@ -430,12 +487,32 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "slack_close_button": {"da": "Luk sagen", "en": "Close"},
     "slack_closed_by": {"da": "Sagen er lukket af {who}.", "en": "Case closed by {who}."},
     "slack_publish_title": {"da": "Publicér som FAQ", "en": "Publish as FAQ"},
+    "slack_publish_questions": {
+        "da": "Hvilket spørgsmål hører svaret til?",
+        "en": "Which question does the answer belong to?",
+    },
+    "slack_publish_choose": {
+        "da": "Vælg mindst ét spørgsmål.",
+        "en": "Choose at least one question.",
+    },
+    "slack_publish_also": {
+        "da": "Andre måder at spørge på (valgfrit, én pr. linje – gerne på engelsk)",
+        "en": "Other ways to ask it (optional, one per line – in Danish too)",
+    },
     "slack_publish_label": {
         "da": "Svaret – det sendes til spørgeren og gemmes som FAQ",
         "en": "The answer – it is sent to the asker and saved as an FAQ entry",
     },
     "slack_publish_submit": {"da": "Send og gem", "en": "Send and save"},
     "slack_cancel": {"da": "Annullér", "en": "Cancel"},
+    "slack_faq_usage": {
+        "da": "/faq liste viser de offentliggjorte FAQ-svar, /faq ret N ny tekst retter et, "
+        "/faq fjern N tilbagekalder et. Et svar på en sag offentliggøres med «Publicér som FAQ» "
+        "på sagen (Slack tager beskeder, der starter med /faq, som denne kommando).",
+        "en": "/faq list shows the published FAQ answers, /faq edit N new text corrects one, "
+        "/faq withdraw N withdraws one. An answer to a case is published with “Publish as FAQ” "
+        "on the case (Slack takes messages starting with /faq as this command).",
+    },
     "slack_staff_only": {
         "da": "Kun medarbejdere i Indkøb og Udbud kan håndtere sager.",
         "en": "Only Indkøb og Udbud staff can handle cases.",

@@ -26,6 +26,7 @@ from index.fusion import Features, confidence
 from index.glossary import Glossary
 from index.lexical import LexicalIndex
 from index.normalize import LANGUAGES, guess_language
+from index.overlap import Overlap, overlap
 from index.query import Speller, analyse
 from index.records import dense_units, lexical_terms
 from knowledge.model import Kind, KnowledgeBase, Record
@@ -221,6 +222,13 @@ class SearchIndex:
         entries = [e for e in self._state.entries if e.record.id != record_id]
         if len(entries) != len(self._state.entries):
             self._state = _State.of(entries, self._glossary, self._dimension)
+
+    def overlap(self, text: str, other: str, language: str | None = None) -> Overlap:
+        """How much of ``text`` ``other`` already says, both analysed as queries are."""
+        state = self._state
+        mine = analyse(text, self._glossary, state.speller, language)
+        theirs = analyse(other, self._glossary, state.speller, language)
+        return overlap(mine.concepts, theirs.concepts, state.lexical)
 
     def search(
         self,

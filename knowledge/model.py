@@ -150,6 +150,24 @@ class FaqEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnedEntry(FaqEntry):
+    """An FAQ entry staff published from an escalation (``learned`` is always True).
+
+    It may be written in two languages with one answer: staff can answer a
+    Danish question in English, and add phrasings in the other language so
+    that askers of both languages find it. ``answer_language`` is the
+    language the answer is written in, whatever language it is found by;
+    ``answered_on`` (and ``updated_on`` after a correction) is the day staff
+    gave the answer, which every reply citing it shows.
+    """
+
+    number: int = 0
+    answer_language: str = "da"
+    answered_on: date | None = None
+    updated_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Tender:
     """One row of the tender list, with values exactly as in the source file.
 

@@ -71,12 +71,26 @@ async def test_unanswerable_procurement_question_opens_a_ticket(runtime: Runtime
     assert "kontorstole" in ticket.question
 
 
-async def test_second_question_joins_the_open_ticket(runtime: Runtime):
-    first = await ask(runtime, "Hvem er indkøberen med ansvar for kontorstole i Aarhus Kommune?")
-    second = await ask(runtime, "Og hvem køber ind til rengøringsartikler på skolerne?")
-    assert second.action is Action.ESCALATE
-    assert second.ticket_id == first.ticket_id
-    assert len(await runtime.desk.tickets()) == 1
+async def test_a_new_question_opens_its_own_ticket_and_a_follow_up_joins_its_own(
+    runtime: Runtime,
+):
+    chairs = await ask(runtime, "Hvem er indkøberen med ansvar for kontorstole i Aarhus Kommune?")
+    fees = await ask(runtime, "Tager kommunen gebyr for at modtage papirfakturaer?")
+    narrower = await ask(runtime, "Hvem køber kontorstole ind til skolerne?")
+    repeated = await ask(runtime, "Tager kommunen gebyr for at modtage papirfakturaer?")
+
+    assert {r.action for r in (chairs, fees, narrower, repeated)} == {Action.ESCALATE}
+    assert fees.ticket_id != chairs.ticket_id
+    assert narrower.ticket_id == chairs.ticket_id
+    assert repeated.ticket_id == fees.ticket_id
+    assert "føjet dit spørgsmål til din åbne sag" in narrower.text
+    first = await runtime.desk.ticket(chairs.ticket_id)
+    assert first.messages == (
+        "Hvem er indkøberen med ansvar for kontorstole i Aarhus Kommune?",
+        "Hvem køber kontorstole ind til skolerne?",
+    )
+    assert first.other_open == (fees.ticket_id,)
+    assert len(await runtime.desk.tickets()) == 2
 
 
 async def test_asking_for_a_person_escalates_with_the_last_question(runtime: Runtime):

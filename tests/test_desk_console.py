@@ -27,10 +27,13 @@ async def test_console_asker_sees_the_staff_answer_when_the_outbox_runs(
     me = Asker(CONSOLE_PLATFORM, "operator", "terminal")
     with caplog.at_level(logging.INFO, logger="bot.escalation.staff"):
         ticket = await desk.open_ticket("Hvem vurderer tilbuddene?", "da", me)
-        await desk.open_ticket("Og hvornår?", "da", me)
+        await desk.open_ticket("Og hvornår?", "da", me, follow_up_of=ticket.id)
+        other = await desk.open_ticket("Må vi byde sammen med en konkurrent?", "da", me)
     assert f"Ticket #{ticket.id} opened (da): Hvem vurderer tilbuddene?" in caplog.text
     assert f"udbudsbot escalations answer {ticket.id} TEXT" in caplog.text
-    assert f"Ticket #{ticket.id} has a new question: Og hvornår?" in caplog.text
+    assert f"Ticket #{ticket.id} has question 2: Og hvornår?" in caplog.text
+    assert f"Ticket #{other.id} opened" in caplog.text
+    assert f"the same asker's other open tickets: #{ticket.id}" in caplog.text
 
     shown: list[str] = []
     worker = OutboxWorker(desk, {CONSOLE_PLATFORM: ConsoleDeliverer(shown.append)})

@@ -1,23 +1,30 @@
-"""The learning loop: published staff answers become FAQ entries every worker can index."""
+"""The learning loop in the desk: published staff answers become learned FAQ entries that every
+worker polls, staff correct and withdraw them, and each change is audited."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.escalation import EscalationDesk, is_learned_source
-from bot.escalation.learned import faq_yaml
-from tests.desk_support import (
-    STAFF,
-    asker,
-    settings_for,
+from bot.escalation import (
+    EscalationDesk,
+    LearnedWithdrawnError,
+    NotStaffError,
+    StaffMember,
+    UnknownLearnedError,
+    is_learned_source,
 )
+from bot.escalation.learned import LearnedChanges, faq_yaml, learned_citation
+from tests.desk_support import STAFF, Clock, asker, settings_for
+
+OUTSIDER = StaffMember("telegram", "666", "Mallory", in_staff_destination=False)
 
 
 async def test_published_answers_become_learned_entries_without_the_asker(
-    desk: EscalationDesk,
+    desk: EscalationDesk, clock: Clock
 ) -> None:
     assert await desk.learned_entries() == []
     first = await desk.open_ticket(
@@ -30,11 +37,9 @@ async def test_published_answers_become_learned_entries_without_the_asker(
     await desk.answer(private.id, STAFF, "Den er betalt.")  # not published
     await desk.answer(english.id, STAFF, "/faq Only where the tender is split into lots.")
 
-    entries = await desk.learned_entries()
-    assert [number for number, _ in entries] == [1, 2]
-    assert answered.learned_id == 1
-    (_, danish), (_, lots) = entries
-    assert danish.id == "learned-1"
+    danish, lots = await desk.learned_entries()
+    assert answered.published_now == answered.learned_id == 1
+    assert danish.id == "learned-1" and danish.number == 1
     assert danish.learned
     assert danish.languages == ("da",)
     assert danish.texts["da"].answer == "Nej, fristen er den samme for alle."
@@ -42,31 +47,116 @@ async def test_published_answers_become_learned_entries_without_the_asker(
     assert "fristen" in danish.texts["da"].question
     assert is_learned_source(danish.source_url)
     assert danish.source_url == "udbudsbot:learned/1"
+    assert danish.answered_on == date(2025, 11, 24)
+    assert learned_citation(danish, "da").title == "Besvaret af Indkøb og Udbud den 2025-11-24"
+    assert learned_citation(danish, "en").title == "Answered by Indkøb og Udbud on 2025-11-24"
     assert lots.texts["en"].answer == "Only where the tender is split into lots."
     assert (await desk.ticket(english.id)).answer == "Only where the tender is split into lots."
 
-    assert [n for n, _ in await desk.learned_entries(after_id=1)] == [2]
-    assert await desk.learned_entries(after_id=2) == []
+
+async def test_a_danish_question_answered_in_english_is_found_in_both_and_says_so(
+    desk: EscalationDesk,
+) -> None:
+    ticket = await desk.open_ticket("Tager kommunen gebyr for papirfakturaer?", "da", asker())
+    await desk.answer(
+        ticket.id,
+        STAFF,
+        "/faq No, but the municipality only accepts electronic invoices.\n"
+        "også: Opkræver I betaling for en faktura på papir?",
+    )
+    [entry] = await desk.learned_entries()
+    assert entry.answer_language == "en"
+    assert set(entry.languages) == {"da", "en"}
+    assert entry.texts["da"].question == "Tager kommunen gebyr for papirfakturaer?"
+    assert entry.texts["da"].alternates == ("Opkræver I betaling for en faktura på papir?",)
+    assert entry.texts["en"].answer == entry.texts["da"].answer
+    assert (await desk.learned(1)).answer_language == "en"
 
 
-async def test_another_worker_sees_new_entries_by_polling(
-    desk: EscalationDesk, desk_url: str, tmp_path: Path
+async def test_publishing_the_same_answer_again_adds_a_question_instead_of_a_copy(
+    desk: EscalationDesk,
+) -> None:
+    ticket = await desk.open_ticket("Må vi byde på papir?", "da", asker())
+    await desk.open_ticket("Eller kun digitalt?", "da", asker(), follow_up_of=ticket.id)
+    await desk.answer(ticket.id, STAFF, "/faq Kun digitalt.", questions=[1])
+    again = await desk.answer(ticket.id, STAFF, "/faq Kun digitalt.", questions=[2])
+
+    [entry] = await desk.learned_entries()
+    assert again.published_now == entry.number
+    assert entry.texts["da"].question == "Må vi byde på papir?"
+    assert entry.texts["da"].alternates == ("Eller kun digitalt?",)
+
+
+async def test_another_worker_sees_new_corrected_and_withdrawn_entries_by_polling(
+    desk: EscalationDesk, desk_url: str, tmp_path: Path, clock: Clock
 ) -> None:
     other = EscalationDesk.open(settings_for(desk_url, tmp_path))
-    seen = 0
-    ticket = await desk.open_ticket("Spørgsmål", "da", asker())
-    await desk.answer(ticket.id, STAFF, "/faq Svar")
-    new = await other.learned_entries(after_id=seen)
-    assert [entry.id for _, entry in new] == ["learned-1"]
-    seen = new[-1][0]
-    assert await other.learned_entries(after_id=seen) == []
+    first = await desk.open_ticket("Spørgsmål om gebyrer", "da", asker("1"))
+    second = await desk.open_ticket("Spørgsmål om frister", "da", asker("2"))
+    await desk.answer(first.id, STAFF, "/faq Svar om gebyrer")
+    await desk.answer(second.id, STAFF, "/faq Svar om frister")
+
+    seen = await other.learned_changes(after=0)
+    assert [entry.id for entry in seen.published] == ["learned-1", "learned-2"]
+    assert (await other.learned_changes(after=seen.revision)).published == ()
+
+    clock.advance(days=2)
+    await desk.edit_learned(1, STAFF, answer="Rettet svar om gebyrer", also=["fee for invoices"])
+    await desk.withdraw_learned(2, STAFF)
+    changed = await other.learned_changes(after=seen.revision)
+    [corrected] = changed.published
+    assert corrected.texts["da"].answer == "Rettet svar om gebyrer"
+    assert corrected.texts["en"].question == "fee for invoices"
+    assert corrected.updated_on == date(2025, 11, 26)
+    assert learned_citation(corrected, "da").title.endswith("(rettet 2025-11-26)")
+    assert changed.withdrawn == ("learned-2",)
+    assert await other.learned_changes(after=changed.revision) == LearnedChanges(changed.revision)
+    # A worker starting now gets only what stands.
+    assert [e.id for e in (await other.learned_changes(after=0)).published] == ["learned-1"]
     other.dispose()
+
+
+async def test_only_staff_change_entries_and_every_change_is_audited(
+    desk: EscalationDesk,
+) -> None:
+    ticket = await desk.open_ticket("Hvem kan jeg ringe til?", "da", asker())
+    await desk.answer(ticket.id, STAFF, "/faq Indkøb og Udbud på 89 40 60 00.")
+
+    with pytest.raises(NotStaffError):
+        await desk.withdraw_learned(1, OUTSIDER)
+    with pytest.raises(NotStaffError):
+        await desk.edit_learned(1, OUTSIDER, answer="Ring ikke.")
+    with pytest.raises(UnknownLearnedError, match="entry 9 does not exist"):
+        await desk.withdraw_learned(9, STAFF)
+    await desk.edit_learned(1, STAFF, answer="Indkøb og Udbud på 89 40 60 00, hverdage 9-15.")
+    withdrawn = await desk.withdraw_learned(1, STAFF)
+    with pytest.raises(LearnedWithdrawnError):
+        await desk.withdraw_learned(1, STAFF)
+    with pytest.raises(LearnedWithdrawnError):
+        await desk.edit_learned(1, STAFF, answer="Igen")
+
+    assert withdrawn.withdrawn and withdrawn.withdrawn_by == "Karen Indkøb"
+    assert await desk.learned_entries() == []
+    assert [e.number for e in await desk.learned_list(include_withdrawn=True)] == [1]
+    rows = await desk.audit_rows()
+    assert [r["event"] for r in rows] == [
+        "opened",
+        "answered",
+        "published",
+        "refused",
+        "refused",
+        "faq_edited",
+        "faq_withdrawn",
+    ]
+    assert all('"learned": 1' in r["detail"] for r in rows[2:])
+    assert [r["actor"] for r in rows[5:]] == ["Karen Indkøb", "Karen Indkøb"]
+    assert rows[3]["actor"].startswith("asker-") and "Mallory" not in str(rows)
 
 
 async def test_export_is_in_the_pack_faq_format(desk: EscalationDesk) -> None:
     ticket = await desk.open_ticket("Hvem kan jeg ringe til?", "da", asker())
     await desk.answer(ticket.id, STAFF, "Indkøb og Udbud på 89 40 60 00.", publish=True)
-    entries = [entry for _, entry in await desk.learned_entries()]
+    entries = await desk.learned_entries()
 
     [item] = yaml.safe_load(faq_yaml(entries))
     assert item == {

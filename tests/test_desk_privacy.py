@@ -48,7 +48,7 @@ async def test_retention_erases_personal_fields_and_expires_old_open_tickets(
     old_answered = await desk.open_ticket(
         "Jeg hedder Jens, ring på 20 30 40 50", "da", asker("1"), [Candidate("T", "faq:x", 0.3)]
     )
-    await desk.open_ticket("En tilføjelse", "da", asker("1"))
+    await desk.open_ticket("En tilføjelse", "da", asker("1"), follow_up_of=old_answered.id)
     await desk.answer(old_answered.id, STAFF, "Svar til Jens")
     await OutboxWorker(desk, {"telegram": RecordingDeliverer()}).process_once()
     old_open = await desk.open_ticket("Glemt spørgsmål", "da", asker("2"))

@@ -1,8 +1,7 @@
-"""Ticket lifecycle, joining an open ticket, who may answer, and bad answers."""
+"""Ticket lifecycle, follow-ups joining their ticket, who may answer, and bad answers."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -17,7 +16,9 @@ from bot.escalation import (
     StaffMember,
     TicketClosedError,
     TicketStatus,
+    UnknownQuestionError,
     UnknownTicketError,
+    WhichQuestionError,
 )
 from tests.desk_support import (
     STAFF,
@@ -83,38 +84,71 @@ async def test_ticket_is_committed_before_staff_hear_of_it(desk_url: str, tmp_pa
     writer.dispose()
 
 
-async def test_second_question_joins_open_ticket_and_staff_are_told(
+async def test_a_follow_up_joins_its_ticket_and_a_new_question_opens_one_beside_it(
     desk: EscalationDesk, notifier: RecordingNotifier
 ) -> None:
     first = await desk.open_ticket("Hvornår kommer rengøringsudbuddet?", "da", asker("7"))
-    second = await desk.open_ticket("Og hvor stort er det?", "da", asker("7"))
-    other = await desk.open_ticket("Where do I send invoices?", "en", asker("8"))
+    second = await desk.open_ticket(
+        "Og hvor stort er det?", "da", asker("7"), follow_up_of=first.id
+    )
+    other = await desk.open_ticket("Where do I send invoices?", "en", asker("7"))
+    someone_else = await desk.open_ticket(
+        "Hvad koster det?", "da", asker("8"), follow_up_of=first.id
+    )
 
     assert second.id == first.id
     assert second.joined and not first.joined
-    assert second.question == "Hvornår kommer rengøringsudbuddet?"
-    assert second.follow_ups == ("Og hvor stort er det?",)
-    assert other.id != first.id
+    assert second.messages == ("Hvornår kommer rengøringsudbuddet?", "Og hvor stort er det?")
+    assert other.id != first.id and not other.joined
+    assert other.other_open == (first.id,)
+    assert someone_else.id not in (first.id, other.id)  # not another asker's ticket
+    assert someone_else.other_open == ()
     assert [(t.id, t.follow_ups) for t in notifier.tickets] == [
         (first.id, ()),
         (first.id, ("Og hvor stort er det?",)),
         (other.id, ()),
+        (someone_else.id, ()),
     ]
+    assert [t.id for t in await desk.open_tickets_of(asker("7"))] == [other.id, first.id]
 
     await desk.answer(first.id, STAFF, "I foråret.")
-    after_answer = await desk.open_ticket("Tak! Et andet spørgsmål ...", "da", asker("7"))
-    assert after_answer.id != first.id
+    after_answer = await desk.open_ticket(
+        "Tak! Og hvem vinder?", "da", asker("7"), follow_up_of=first.id
+    )
+    assert after_answer.id not in (first.id, other.id)
     assert not after_answer.joined
 
 
-async def test_simultaneous_questions_from_one_asker_make_one_ticket(desk: EscalationDesk) -> None:
-    views = await asyncio.gather(
-        *(desk.open_ticket(f"Spørgsmål {n}", "da", asker("9")) for n in range(4))
+async def test_publishing_for_a_ticket_with_several_questions_needs_the_question(
+    desk: EscalationDesk,
+) -> None:
+    ticket = await desk.open_ticket("Må jeg fakturere på papir?", "da", asker())
+    await desk.open_ticket("Eller som pdf på mail?", "da", asker(), follow_up_of=ticket.id)
+
+    with pytest.raises(WhichQuestionError) as refused:
+        await desk.answer(ticket.id, STAFF, "/faq Nej, kun som e-faktura.")
+    assert "2 questions" in str(refused.value) and "pdf på mail" in str(refused.value)
+    with pytest.raises(UnknownQuestionError, match="no question 3"):
+        await desk.answer(ticket.id, STAFF, "/faq Nej.", questions=[3])
+    assert (await desk.ticket(ticket.id)).status is TicketStatus.OPEN  # nothing happened
+
+    answered = await desk.answer(
+        ticket.id,
+        STAFF,
+        "/faq Nej, kun som e-faktura.\nalso: can I send a paper invoice?",
+        questions=[2, 1],
     )
-    assert len({view.id for view in views}) == 1
-    ticket = await desk.ticket(views[0].id)
-    assert len(ticket.follow_ups) == 3
-    assert {ticket.question, *ticket.follow_ups} == {f"Spørgsmål {n}" for n in range(4)}
+    telegram = RecordingDeliverer()
+    await OutboxWorker(desk, {"telegram": telegram}).process_once()
+    [(_, delivered, _)] = telegram.sent
+    assert "«Eller som pdf på mail?»" in delivered  # the question it answers is quoted
+    assert delivered.endswith("Nej, kun som e-faktura.")  # phrasings are not sent
+    [entry] = await desk.learned_entries()
+    assert answered.published_now == entry.number == 1
+    assert entry.texts["da"].question == "Eller som pdf på mail?"
+    assert entry.texts["da"].alternates == ("Må jeg fakturere på papir?",)
+    assert entry.texts["en"].question == "can I send a paper invoice?"
+    assert {text.answer for text in entry.texts.values()} == {"Nej, kun som e-faktura."}
 
 
 async def test_only_staff_may_answer_and_refusals_are_audited(
@@ -221,8 +255,8 @@ async def test_publishing_the_answer_already_sent_does_not_send_it_again(
     telegram = RecordingDeliverer()
     await OutboxWorker(desk, {"telegram": telegram}).process_once()
     assert len(telegram.sent) == 1
-    assert published.learned_id is not None
-    assert [entry.id for _, entry in await desk.learned_entries()] == ["learned-1"]
+    assert published.published_now == published.learned_id == 1
+    assert [entry.id for entry in await desk.learned_entries()] == ["learned-1"]
 
 
 async def test_staff_message_reference_maps_a_reply_back_to_its_ticket(

@@ -210,9 +210,9 @@ async def test_follow_up_question_is_posted_in_the_tickets_thread(
     slack: SlackHarness, api: FakeSlackApi, desk: EscalationDesk
 ):
     asker = Asker("telegram", "77", "77")
-    await desk.open_ticket(UNKNOWN, "da", asker)
+    ticket = await desk.open_ticket(UNKNOWN, "da", asker)
     post = await ticket_post(api)
-    await desk.open_ticket("Og hvem køber rengøringsartikler?", "da", asker)
+    await desk.open_ticket("Og hvem køber rengøringsartikler?", "da", asker, follow_up_of=ticket.id)
 
     follow_up = await wait_for_post(api, lambda p: p.get("thread_ts") == post["ts"])
     assert "rengøringsartikler" in everything_posted(follow_up)

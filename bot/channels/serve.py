@@ -4,9 +4,11 @@ Each channel (Telegram, Slack) is a ``Channel``: it delivers escalation
 answers to askers on its platform, may host staff (a notifier), may add
 routes to the shared HTTP server (webhooks, Slack events) and runs until
 stopped. This module owns what they share: the runtime, the HTTP server
-with ``GET /healthz``, the outbox worker, and the housekeeping loop
-(a changed knowledge pack reloaded and its tender changes sent to
-subscribers, learned answers into the index, reminders, retention).
+with ``GET /healthz``, the outbox worker, the learned-answer poll (answers
+staff published, corrected or withdrew, taken into the index every
+``UDBUDSBOT_LEARNED_POLL_SECONDS``) and the housekeeping loop (a changed
+knowledge pack reloaded and its tender changes sent to subscribers,
+reminders, retention).
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ class Server:
         loops = [
             asyncio.create_task(self.outbox.run(self._stop), name="outbox"),
             asyncio.create_task(self._housekeeping(), name="housekeeping"),
+            asyncio.create_task(self._poll_learned(), name="learned"),
         ]
         await self._stop.wait()
         self.ready = False
@@ -132,11 +135,20 @@ class Server:
         assert desk is not None
         while not self._stop.is_set():
             await _logged(self.knowledge_watch.check)
-            await _logged(self.runtime.refresh_learned)
             await _logged(desk.send_due_reminders)
             await _logged(desk.apply_retention)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), HOUSEKEEPING_SECONDS)
+
+    async def _poll_learned(self) -> None:
+        """Learned answers are cheap to poll (one indexed query) and a withdrawn one must stop
+        soon, so they have their own, shorter interval."""
+        while not self._stop.is_set():
+            await _logged(self.runtime.refresh_learned)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._stop.wait(), self.runtime.settings.learned_poll_seconds
+                )
 
 
 async def _logged(step: Callable[[], Awaitable[object]]) -> None:

@@ -36,9 +36,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels.slack_assistant import AssistantThread
 from bot.channels.slack_blocks import (
     ASK_ACTION,
+    FAQ_WITHDRAW,
     FEEDBACK_ACTION,
     FEEDBACK_UP,
-    PUBLISH_INPUT,
+    PUBLISH_QUESTIONS,
     PUBLISH_VIEW,
     TICKET_CLOSE,
     TICKET_PUBLISH,
@@ -47,6 +48,7 @@ from bot.channels.slack_blocks import (
     parse_feedback_value,
     picked_blocks,
     plain_text,
+    read_publish_form,
     reply_message,
 )
 from bot.channels.slack_staff import PLATFORM, SlackStaff
@@ -60,6 +62,7 @@ from bot.texts import text
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+FAQ_COMMAND = "/faq"
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 STOP_SECONDS = 10.0
 # Message subtypes that carry something a person wrote to the bot; others
@@ -177,6 +180,7 @@ class SlackChannel:
                 "answers are matched by id, so use the id from the channel's details",
                 staff_channel,
             )
+        self._staff_language = settings.staff_language
         self._staff = (
             SlackStaff(self.client, self._desk, staff_channel, settings.staff_language)
             if staff_channel
@@ -246,7 +250,9 @@ class SlackChannel:
         self.app.action(FEEDBACK_ACTION)(guard(self._on_feedback))
         self.app.action(TICKET_CLOSE)(guard(self._on_close))
         self.app.action(TICKET_PUBLISH)(guard(self._on_publish))
+        self.app.action(FAQ_WITHDRAW)(guard(self._on_withdraw))
         self.app.view(PUBLISH_VIEW)(guard(self._on_publish_form))
+        self.app.command(FAQ_COMMAND)(guard(self._on_faq_command))
 
     def _guarded(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """``listener`` as a task ``stop`` waits for; once stopping, it only acknowledges.
@@ -337,7 +343,7 @@ class SlackChannel:
 
     async def _on_close(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        if self._staff is None or (ticket_id := _ticket_id(action)) is None:
+        if self._staff is None or (ticket_id := _button_number(action)) is None:
             return
         _, ts, _ = _message_place(body)
         blocks = body.get("message", {}).get("blocks") or []
@@ -345,20 +351,41 @@ class SlackChannel:
 
     async def _on_publish(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        if self._staff is None or (ticket_id := _ticket_id(action)) is None:
+        if self._staff is None or (ticket_id := _button_number(action)) is None:
             return
         _, ts, _ = _message_place(body)
         user = body.get("user", {}).get("id", "")
         await self._staff.open_publish(ticket_id, user, ts, body.get("trigger_id", ""))
 
     async def _on_publish_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The "Publish as FAQ" form; a ticket with several questions needs one chosen, which
+        Slack shows under the field while the form stays open."""
+        form = read_publish_form(view)
+        if form.asks_question and not form.questions:
+            choose = text("slack_publish_choose", self._staff_language)
+            await ack(response_action="errors", errors={PUBLISH_QUESTIONS: choose})
+            return
         await ack()
         if self._staff is None:
             return
-        values = view.get("state", {}).get("values", {})
-        answer = values.get(PUBLISH_INPUT, {}).get(PUBLISH_INPUT, {}).get("value") or ""
         user = body.get("user", {}).get("id", "")
-        await self._staff.publish(user, view.get("private_metadata", ""), answer)
+        await self._staff.publish(user, view.get("private_metadata", ""), form)
+
+    async def _on_withdraw(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        if self._staff is None or (number := _button_number(action)) is None:
+            return
+        _, ts, _ = _message_place(body)
+        blocks = body.get("message", {}).get("blocks") or []
+        await self._staff.withdraw(number, body.get("user", {}).get("id", ""), ts, blocks)
+
+    async def _on_faq_command(self, ack: Any, command: dict[str, Any]) -> None:
+        """``/faq …`` for staff; the reply is shown to whoever typed it only."""
+        if self._staff is None:
+            await ack(text=text("slack_staff_only", self._staff_language))
+            return
+        reply = await self._staff.faq_command(command.get("user_id", ""), command.get("text", ""))
+        await ack(text=reply)
 
     # Work after the acknowledgement -------------------------------------------------------------
 
@@ -415,6 +442,7 @@ def _message_place(body: dict[str, Any]) -> tuple[str, str, str | None]:
     return channel, ts, thread
 
 
-def _ticket_id(action: dict[str, Any]) -> int | None:
+def _button_number(action: dict[str, Any]) -> int | None:
+    """The number a staff button carries (a ticket's, or a learned entry's)."""
     value = str(action.get("value", ""))
     return int(value) if re.fullmatch(r"\d{1,12}", value) else None

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from bot.conversation import Action, Choice, Reply
 from bot.escalation.learned import is_learned_source
-from bot.escalation.split import split_message
+from bot.escalation.split import one_line, split_message
 from bot.escalation.views import TicketView
 from bot.texts import text
 
@@ -32,16 +32,21 @@ FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 TICKET_PUBLISH = "ticket_publish"
 TICKET_CLOSE = "ticket_close"
+FAQ_WITHDRAW = "faq_withdraw"
 PUBLISH_VIEW = "publish_faq"
 PUBLISH_INPUT = "answer"
+PUBLISH_QUESTIONS = "questions"
+PUBLISH_ALSO = "also"
 
 CHOICES_BLOCK = "choices"
 FEEDBACK_BLOCK = "feedback"
 TICKET_BLOCK = "ticket"
+LEARNED_BLOCK = "learned"
 
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 3000
 LABEL_LIMIT = 75
+OPTIONS_LIMIT = 10
 VALUE_LIMIT = 2000
 CONTEXT_ELEMENTS = 10
 MAX_BLOCKS = 50
@@ -253,6 +258,8 @@ def ticket_message(ticket: TicketView, language: str) -> SlackMessage:
         blocks.append(context(escape(text("staff_no_candidates", language))))
     if ticket.problem:
         blocks.append(context(escape(ticket.problem)))
+    if ticket.other_open:
+        blocks.append(context(escape(ticket.other_open_note(language))))
     blocks.append(context(f"_{escape(text('slack_how_to_answer', language))}_"))
     blocks.append(_actions(TICKET_BLOCK, _ticket_buttons(ticket.id, language)))
     return SlackMessage(fallback(f"{head}: {ticket.question}"), blocks[:MAX_BLOCKS])
@@ -284,9 +291,9 @@ def _ticket_buttons(ticket_id: int, language: str) -> list[Block]:
 
 
 def follow_up_message(ticket: TicketView, language: str) -> SlackMessage:
-    """A later question from the same asker, posted in the ticket's thread."""
-    head = text("staff_follow_up", language, ticket=ticket.id)
-    question = ticket.follow_ups[-1] if ticket.follow_ups else ticket.question
+    """A later message from the same asker, posted in the ticket's thread."""
+    head = text("staff_follow_up", language, ticket=ticket.id, number=len(ticket.messages))
+    question = ticket.messages[-1]
     blocks = [
         {"type": "section", "text": mrkdwn(f"*{escape(head)}*")},
         *_quoted(question),
@@ -302,7 +309,9 @@ def closed_blocks(blocks: Sequence[Block], closer: str, language: str) -> list[B
 
 
 def publish_view(ticket: TicketView, language: str, channel: str) -> Block:
-    """The modal behind "Publish as FAQ": the answer to send and save, prefilled if answered."""
+    """The modal behind "Publish as FAQ": the answer to send and save (prefilled if answered),
+    which of the ticket's questions it answers (when it holds several), and other ways to
+    ask it."""
     answer_input: Block = {
         "type": "plain_text_input",
         "action_id": PUBLISH_INPUT,
@@ -311,6 +320,48 @@ def publish_view(ticket: TicketView, language: str, channel: str) -> Block:
     }
     if ticket.answer:
         answer_input["initial_value"] = ticket.answer[:3000]
+    blocks: list[Block] = []
+    if len(ticket.messages) > 1:
+        options = [
+            {"text": plain(f"{number}. {one_line(message, LABEL_LIMIT)}"), "value": str(number)}
+            for number, message in enumerate(ticket.messages[:OPTIONS_LIMIT], start=1)
+        ]
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": PUBLISH_QUESTIONS,
+                "label": plain(text("slack_publish_questions", language), 2000),
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": PUBLISH_QUESTIONS,
+                    "options": options,
+                },
+            }
+        )
+    else:
+        blocks.append(
+            {"type": "section", "text": mrkdwn(_shorten(escape(ticket.question), SECTION_LIMIT))}
+        )
+    blocks += [
+        {
+            "type": "input",
+            "block_id": PUBLISH_INPUT,
+            "label": plain(text("slack_publish_label", language), 2000),
+            "element": answer_input,
+        },
+        {
+            "type": "input",
+            "block_id": PUBLISH_ALSO,
+            "optional": True,
+            "label": plain(text("slack_publish_also", language), 2000),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": PUBLISH_ALSO,
+                "multiline": True,
+                "max_length": 3000,
+            },
+        },
+    ]
     return {
         "type": "modal",
         "callback_id": PUBLISH_VIEW,
@@ -318,16 +369,58 @@ def publish_view(ticket: TicketView, language: str, channel: str) -> Block:
         "title": plain(text("slack_publish_title", language), 24),
         "submit": plain(text("slack_publish_submit", language), 24),
         "close": plain(text("slack_cancel", language), 24),
-        "blocks": [
-            {"type": "section", "text": mrkdwn(_shorten(escape(ticket.question), SECTION_LIMIT))},
-            {
-                "type": "input",
-                "block_id": PUBLISH_INPUT,
-                "label": plain(text("slack_publish_label", language), 2000),
-                "element": answer_input,
-            },
-        ],
+        "blocks": blocks,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PublishForm:
+    """What staff sent in the "Publish as FAQ" modal. ``asks_question``: the form had the
+    question choice (the ticket holds several questions)."""
+
+    answer: str
+    questions: tuple[int, ...]
+    also: tuple[str, ...]
+    asks_question: bool
+
+
+def read_publish_form(view: Block) -> PublishForm:
+    """The submitted modal's values (Slack sends them under block and action ids)."""
+    values = (view.get("state") or {}).get("values") or {}
+
+    def value(block_id: str) -> Any:
+        return (values.get(block_id) or {}).get(block_id) or {}
+
+    selected = value(PUBLISH_QUESTIONS).get("selected_options") or []
+    also = value(PUBLISH_ALSO).get("value") or ""
+    return PublishForm(
+        answer=value(PUBLISH_INPUT).get("value") or "",
+        questions=tuple(
+            int(option["value"]) for option in selected if str(option.get("value")).isdigit()
+        ),
+        also=tuple(line.strip() for line in also.splitlines() if line.strip()),
+        asks_question=any(
+            block.get("block_id") == PUBLISH_QUESTIONS for block in view.get("blocks") or ()
+        ),
+    )
+
+
+def published_message(notice: str, number: int, language: str) -> SlackMessage:
+    """The thank-you for a published answer, with a button that withdraws the entry again."""
+    button = {
+        "type": "button",
+        "action_id": FAQ_WITHDRAW,
+        "text": plain(text("staff_faq_withdraw_button", language)),
+        "value": str(number),
+        "style": "danger",
+    }
+    blocks = [*sections(notice), _actions(LEARNED_BLOCK, [button])]
+    return SlackMessage(fallback(notice), blocks)
+
+
+def withdrawn_blocks(blocks: Sequence[Block], notice: str) -> list[Block]:
+    """The confirmation once its entry is withdrawn: the button gives way to ``notice``."""
+    return replace_block(blocks, LEARNED_BLOCK, [context(escape(notice))])
 
 
 # Text from Slack -------------------------------------------------------------------------------

@@ -3,10 +3,14 @@
 Each ticket becomes one message (question, language, pseudonymous asker,
 the bot's best candidates, "Publish as FAQ" and "Close"); the desk records
 it as ``<channel>:<ts>`` so that a reply in its thread maps back to the
-ticket. Members of the staff channel count as staff (``conversations.members``,
-cached for a minute), narrowed further by the desk (``UDBUDSBOT_STAFF_IDS``).
-Whatever staff write goes through the desk, which carries the answer to the
-asker on the asker's own platform.
+ticket. A thread cannot say which of several questions a reply answers, so
+publishing for such a ticket goes through the "Publish as FAQ" form, which
+asks. A published answer's confirmation carries a button that withdraws it
+again, and the ``/faq`` command lists, corrects and withdraws learned
+entries. Members of the staff channel count as staff
+(``conversations.members``, cached for a minute), narrowed further by the
+desk (``UDBUDSBOT_STAFF_IDS``). Whatever staff write goes through the desk,
+which carries the answer to the asker on the asker's own platform.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack_blocks import (
     Block,
+    PublishForm,
     SlackMessage,
     closed_blocks,
     escape,
@@ -31,12 +36,16 @@ from bot.channels.slack_blocks import (
     notice_message,
     plain_text,
     publish_view,
+    published_message,
     ticket_message,
+    withdrawn_blocks,
 )
 from bot.escalation.desk import EscalationDesk
-from bot.escalation.errors import DeskError, NotStaffError
+from bot.escalation.errors import DeskError, NotStaffError, WhichQuestionError
+from bot.escalation.learned import learned_id
 from bot.escalation.notes import is_internal_note
 from bot.escalation.views import StaffMember, TicketView
+from bot.staff_faq import parse_faq_command, run_faq_command
 from bot.texts import text
 
 log = logging.getLogger(__name__)
@@ -220,6 +229,13 @@ class SlackStaff:
         except NotStaffError:
             await self._tell(user_id, text("staff_refused", self._language), thread_ts)
             return
+        except WhichQuestionError as error:
+            count = len(error.messages)
+            notice = text(
+                "staff_which_question_slack", self._language, ticket=ticket_id, count=count
+            )
+            await self._tell(user_id, notice, thread_ts)
+            return
         except DeskError as error:
             await self._tell(user_id, str(error), thread_ts)
             return
@@ -257,8 +273,9 @@ class SlackStaff:
         view = publish_view(ticket, self._language, message_ref(self.channel, ts))
         await self._client.views_open(trigger_id=trigger_id, view=view)
 
-    async def publish(self, user_id: str, metadata: str, answer: str) -> None:
-        """The form was sent: answer the ticket and publish the answer as an FAQ entry."""
+    async def publish(self, user_id: str, metadata: str, form: PublishForm) -> None:
+        """The form was sent: answer the ticket and publish the answer as an FAQ entry for the
+        chosen question(s), with the other phrasings given."""
         try:
             data = json.loads(metadata)
             ticket_id, ref = int(data["ticket"]), str(data["channel"])
@@ -268,7 +285,14 @@ class SlackStaff:
         thread = ref.rpartition(":")[2]
         staff = await self._roster.staff_member(user_id)
         try:
-            view = await self._desk.answer(ticket_id, staff, answer, publish=True)
+            view = await self._desk.answer(
+                ticket_id,
+                staff,
+                form.answer,
+                publish=True,
+                questions=form.questions,
+                also=form.also,
+            )
         except NotStaffError:
             await self._tell(user_id, text("slack_staff_only", self._language), thread)
             return
@@ -278,8 +302,46 @@ class SlackStaff:
         await self._confirm(view, thread)
 
     async def _confirm(self, view: TicketView, thread_ts: str) -> None:
-        key = "staff_published" if view.learned_id is not None else "staff_answered"
-        await self._post(notice_message(text(key, self._language, ticket=view.id)), thread_ts)
+        number = view.published_now
+        if number is None:
+            notice = text("staff_answered", self._language, ticket=view.id)
+            await self._post(notice_message(notice), thread_ts)
+            return
+        notice = text(
+            "staff_published",
+            self._language,
+            ticket=view.id,
+            entry=learned_id(number),
+            number=number,
+        )
+        await self._post(published_message(notice, number, self._language), thread_ts)
+
+    async def withdraw(self, number: int, user_id: str, ts: str, blocks: list[Block]) -> None:
+        """The button under a "published" confirmation: withdraw the entry, then say who did."""
+        staff = await self._roster.staff_member(user_id)
+        try:
+            entry = await self._desk.withdraw_learned(number, staff)
+        except NotStaffError:
+            await self._tell(user_id, text("slack_staff_only", self._language), ts)
+            return
+        except DeskError as error:
+            await self._tell(user_id, str(error), ts)
+            return
+        notice = text("staff_faq_withdrawn", self._language, entry=learned_id(entry.number))
+        await self._client.chat_update(
+            channel=self.channel,
+            ts=ts,
+            text=fallback(notice),
+            blocks=withdrawn_blocks(blocks, f"{notice} ({staff.display})"),
+        )
+
+    async def faq_command(self, user_id: str, words: str) -> str:
+        """``/faq liste``, ``/faq ret N …``, ``/faq fjern N``: the reply only the user sees."""
+        command = parse_faq_command(f"/faq {words}")
+        if command is None:
+            return text("slack_faq_usage", self._language)
+        staff = await self._roster.staff_member(user_id)
+        return await run_faq_command(self._desk, command, staff, self._language)
 
     async def _tell(self, user_id: str, message: str, thread_ts: str | None) -> None:
         """A note only ``user_id`` sees, in the thread it concerns."""

@@ -6,8 +6,9 @@ Telegram's secret-token header). Either way they go through one PTB
 ``Application`` whose handlers only translate: a text message becomes a
 ``Question``, the ``Reply`` becomes HTML with buttons. In groups the bot
 speaks only when addressed: mentioned, replied to, or given one of its
-commands. The staff group (``TELEGRAM_STAFF_CHAT_ID``) gets the tickets, and
-a reply to a ticket there is a staff answer.
+commands. The staff group (``TELEGRAM_STAFF_CHAT_ID``) gets the tickets; a
+reply to a ticket there is a staff answer, and ``/faq …`` commands there
+manage the learned answers.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ from bot.channels.telegram_render import (
     escape,
     feedback_vote,
     render_reply,
+    withdrawn_number,
 )
-from bot.channels.telegram_send import NO_PREVIEW, TelegramDeliverer, retrying
+from bot.channels.telegram_send import NO_PREVIEW, TelegramDeliverer, answer_button, retrying
 from bot.channels.telegram_staff import PLATFORM, TelegramStaffRoom
 from bot.conversation import Asker, Choice, Question, short_id
 from bot.escalation.interfaces import Deliverer, StaffNotifier
@@ -240,7 +242,7 @@ class TelegramChannel:
         if (
             self._staff is not None
             and message.chat.id == self._staff.chat_id
-            and await self._staff.take_answer(message)
+            and (await self._staff.take_command(message) or await self._staff.take_answer(message))
         ):
             return
         if not self._addressed(message):
@@ -266,17 +268,25 @@ class TelegramChannel:
         if query is None or query.message is None:
             return
         data = query.data or ""
+        withdrawn = withdrawn_number(data)
+        if (
+            withdrawn is not None
+            and self._staff is not None
+            and query.message.chat.id == self._staff.chat_id
+        ):
+            await self._staff.withdraw_pressed(query, withdrawn)
+            return
         choice = chosen_value(data)
         vote = feedback_vote(data)
         if choice is None and vote is None:
-            await _answer_button(query)
+            await answer_button(query)
             return
         if vote is not None:
             await self._remove_buttons(query)
             await self._feedback(query, vote)
             return
         assert choice is not None
-        await _answer_button(query)
+        await answer_button(query)
         await self._remove_buttons(query)
         message = query.message
         original = message if isinstance(message, Message) else None
@@ -323,7 +333,7 @@ class TelegramChannel:
         await self._desk.record_feedback(
             asker, vote.helpful, record_ids=record_ids, language=language
         )
-        await _answer_button(query, text("feedback_thanks", language))
+        await answer_button(query, text("feedback_thanks", language))
         if not vote.helpful:
             person = choice_button(Choice(text("ask_person", language), "/menneske"))
             keyboard = InlineKeyboardMarkup([[person]]) if person else None
@@ -394,11 +404,3 @@ class TelegramChannel:
 
 def _from_person(message: Message) -> bool:
     return message.from_user is not None and not message.from_user.is_bot
-
-
-async def _answer_button(query: CallbackQuery, notice: str | None = None) -> None:
-    """Stop the button's spinner (and show ``notice`` briefly)."""
-    try:
-        await retrying(partial(query.answer, text=notice))
-    except BadRequest as error:  # the query is too old to answer
-        log.debug("could not answer button press: %s", error)

@@ -31,6 +31,7 @@ MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 CALLBACK_LIMIT = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 CHOICE_PREFIX = "c:"
 FEEDBACK_PREFIX = "f:"
+WITHDRAW_PREFIX = "w:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,20 @@ def _vote_data(reply: Reply, *, helpful: bool) -> str:
     return head + ",".join(ids)
 
 
+def withdraw_keyboard(number: int, language: str) -> InlineKeyboardMarkup:
+    """The button under a "published" confirmation that withdraws the learned entry again."""
+    label = text("staff_faq_withdraw_button", language)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=f"{WITHDRAW_PREFIX}{number}")]]
+    )
+
+
+def withdrawn_number(data: str) -> int | None:
+    """The learned entry a withdraw button names; None for any other button."""
+    number = data.removeprefix(WITHDRAW_PREFIX)
+    return int(number) if data.startswith(WITHDRAW_PREFIX) and number.isdigit() else None
+
+
 def chosen_value(data: str) -> str | None:
     """The choice value carried by a button's callback data, if it is a choice."""
     return data.removeprefix(CHOICE_PREFIX) if data.startswith(CHOICE_PREFIX) else None
@@ -197,17 +212,19 @@ def render_ticket(ticket: TicketView, language: str) -> str:
         lines.append(escape(text("staff_no_candidates", language)))
     if ticket.problem:
         lines.append(escape(ticket.problem))
+    if ticket.other_open:
+        lines.append(escape(ticket.other_open_note(language)))
     lines.append(f"<i>{escape(text('staff_how_to_answer', language))}</i>")
     return "\n".join(lines)
 
 
 def render_follow_up(ticket: TicketView, language: str) -> str:
-    """A later question that joined an open ticket."""
-    head = text("staff_follow_up", language, ticket=ticket.id)
+    """A later message that joined an open ticket: a question line of its own to reply to."""
+    head = text("staff_follow_up", language, ticket=ticket.id, number=len(ticket.messages))
     return "\n".join(
         (
             f"<b>{escape(head)}</b>",
-            f"<blockquote>{escape(ticket.follow_ups[-1])}</blockquote>",
+            f"<blockquote>{escape(ticket.messages[-1])}</blockquote>",
             f"<i>{escape(text('staff_how_to_answer', language))}</i>",
         )
     )

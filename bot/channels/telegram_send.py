@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TypeVar
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, CallbackQuery, LinkPreviewOptions
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -66,6 +66,16 @@ async def retrying(call: Callable[[], Awaitable[T]], attempts: int = ATTEMPTS) -
             log.warning("Telegram network error (%s): retrying in %.1f s", error, wait)
         await asyncio.sleep(wait)
     return await call()
+
+
+async def answer_button(
+    query: CallbackQuery, notice: str | None = None, *, alert: bool = False
+) -> None:
+    """Stop the button's spinner (and show ``notice`` briefly, or as an alert)."""
+    try:
+        await retrying(partial(query.answer, text=notice, show_alert=alert))
+    except BadRequest as error:  # the query is too old to answer
+        log.debug("could not answer button press: %s", error)
 
 
 class TelegramDeliverer:

@@ -1,18 +1,24 @@
 """The Telegram staff group: tickets are posted there, and a reply to one answers it.
 
-A staff message is known to the desk as ``"<chat id>:<message id>"``. Who
-may answer is decided in two steps: Telegram says whether the person is a
-member of the staff group (``getChatMember``), then the desk narrows that by
+A staff message is known to the desk as ``"<chat id>:<message id>"``. Each of
+a ticket's questions is a message of its own (the ticket, then one reply per
+follow-up), so a reply to a question's message says which question the
+answer belongs to, which publishing (``/faq …``) needs when a ticket holds
+several. ``/faq liste``, ``/faq ret N …`` and ``/faq fjern N`` (and the
+button under a "published" confirmation) manage learned entries. Who may
+act is decided in two steps: Telegram says whether the person is a member of
+the staff group (``getChatMember``), then the desk narrows that by
 ``UDBUDSBOT_STAFF_IDS`` and records refusals in the audit trail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from functools import partial
 
-from telegram import Bot, Message, ReplyParameters
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters, User
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden
 
@@ -22,12 +28,15 @@ from bot.channels.telegram_render import (
     render_follow_up,
     render_reminder,
     render_ticket,
+    withdraw_keyboard,
 )
-from bot.channels.telegram_send import NO_PREVIEW, retrying
+from bot.channels.telegram_send import NO_PREVIEW, answer_button, retrying
 from bot.escalation.desk import EscalationDesk
-from bot.escalation.errors import DeskError, NotStaffError
+from bot.escalation.errors import DeskError, NotStaffError, WhichQuestionError
+from bot.escalation.learned import learned_id
 from bot.escalation.notes import is_internal_note
 from bot.escalation.views import StaffMember, TicketView
+from bot.staff_faq import parse_faq_command, run_faq_command
 from bot.texts import text
 
 log = logging.getLogger(__name__)
@@ -63,24 +72,34 @@ class TelegramStaffRoom:
             body = render_follow_up(ticket, self._language)
         else:
             anchor, body = None, render_ticket(ticket, self._language)
-        await self._post(ticket, body, anchor)
+        await self._post(ticket.id, body, anchor, question=len(ticket.messages))
 
     async def notify_reminder(self, ticket: TicketView) -> None:
         anchor = _message_id(await self._desk.staff_message(ticket.id, PLATFORM))
-        await self._post(ticket, render_reminder(ticket, self._language), anchor)
+        await self._post(ticket.id, render_reminder(ticket, self._language), anchor)
 
     async def notify_delivery_failed(self, ticket: TicketView, reason: str) -> None:
         anchor = _message_id(await self._desk.staff_message(ticket.id, PLATFORM))
         await self._send(render_delivery_failed(ticket, reason, self._language), anchor)
 
-    async def _post(self, ticket: TicketView, body: str, anchor: int | None) -> None:
-        """Post about a ticket and remember the message: a reply to it answers the ticket."""
-        sent = await self._send(body, anchor)
-        await self._desk.set_staff_message(
-            ticket.id, PLATFORM, message_ref(self.chat_id, sent.message_id)
-        )
+    async def _post(
+        self,
+        ticket_id: int,
+        body: str,
+        anchor: int | None,
+        *,
+        question: int | None = None,
+        keyboard: InlineKeyboardMarkup | None = None,
+    ) -> None:
+        """Post about a ticket and remember the message: a reply to it answers the ticket
+        (and, when the message shows one of its questions, that question)."""
+        sent = await self._send(body, anchor, keyboard)
+        ref = message_ref(self.chat_id, sent.message_id)
+        await self._desk.set_staff_message(ticket_id, PLATFORM, ref, question)
 
-    async def _send(self, body: str, anchor: int | None) -> Message:
+    async def _send(
+        self, body: str, anchor: int | None, keyboard: InlineKeyboardMarkup | None = None
+    ) -> Message:
         reply_to = None
         if anchor is not None:
             reply_to = ReplyParameters(anchor, allow_sending_without_reply=True)
@@ -91,6 +110,7 @@ class TelegramStaffRoom:
                 text=body,
                 parse_mode=ParseMode.HTML,
                 reply_parameters=reply_to,
+                reply_markup=keyboard,
                 link_preview_options=NO_PREVIEW,
             )
         )
@@ -109,27 +129,86 @@ class TelegramStaffRoom:
         ticket_id = await self._desk.ticket_for_staff_message(PLATFORM, ref)
         if ticket_id is None:
             return False
-        staff = StaffMember(
+        question = await self._desk.question_for_staff_message(PLATFORM, ref)
+        answer = _without_mention(message.text, self._bot.username)
+        if is_internal_note(answer):
+            return True
+        staff = await self._staff_member(user)
+        try:
+            view = await self._desk.answer(
+                ticket_id, staff, answer, questions=(question,) if question else ()
+            )
+        except NotStaffError:
+            await self._send(escape(text("staff_refused", self._language)), message.message_id)
+        except WhichQuestionError as error:
+            count = len(error.messages)
+            notice = text(
+                "staff_which_question_telegram", self._language, ticket=ticket_id, count=count
+            )
+            await self._send(escape(notice), message.message_id)
+        except DeskError as error:
+            await self._send(escape(str(error)), message.message_id)
+        else:
+            await self._confirm(view, message.message_id)
+        return True
+
+    async def _confirm(self, view: TicketView, anchor: int) -> None:
+        """Thank the staff member; a published answer gets a button that withdraws it again.
+        A reply to the confirmation adds to the answer, like a reply to the ticket."""
+        number = view.published_now
+        if number is None:
+            notice = text("staff_answered", self._language, ticket=view.id)
+            await self._post(view.id, escape(notice), anchor)
+            return
+        notice = text(
+            "staff_published",
+            self._language,
+            ticket=view.id,
+            entry=learned_id(number),
+            number=number,
+        )
+        keyboard = withdraw_keyboard(number, self._language)
+        await self._post(view.id, escape(notice), anchor, keyboard=keyboard)
+
+    async def take_command(self, message: Message) -> bool:
+        """``/faq liste``, ``/faq ret N …`` or ``/faq fjern N``; False if it is none of them."""
+        user = message.from_user
+        if user is None or message.text is None:
+            return False
+        command = parse_faq_command(_without_mention(message.text, self._bot.username))
+        if command is None:
+            return False
+        reply = await run_faq_command(
+            self._desk, command, await self._staff_member(user), self._language
+        )
+        await self._send(escape(reply), message.message_id)
+        return True
+
+    async def withdraw_pressed(self, query: CallbackQuery, number: int) -> None:
+        """The button under a "published" confirmation: withdraw, then take the button off."""
+        staff = await self._staff_member(query.from_user)
+        try:
+            entry = await self._desk.withdraw_learned(number, staff)
+        except NotStaffError:
+            await answer_button(query, text("staff_refused", self._language), alert=True)
+            return
+        except DeskError as error:
+            await answer_button(query, str(error), alert=True)
+            return
+        await answer_button(query)
+        with contextlib.suppress(BadRequest):  # the message is too old to edit
+            await retrying(partial(query.edit_message_reply_markup, reply_markup=None))
+        notice = text("staff_faq_withdrawn", self._language, entry=learned_id(entry.number))
+        anchor = query.message.message_id if query.message is not None else None
+        await self._send(escape(notice), anchor)
+
+    async def _staff_member(self, user: User) -> StaffMember:
+        return StaffMember(
             PLATFORM,
             str(user.id),
             user.full_name,
             in_staff_destination=await self.is_member(user.id),
         )
-        answer = _without_mention(message.text, self._bot.username)
-        if is_internal_note(answer):
-            return True
-        try:
-            view = await self._desk.answer(ticket_id, staff, answer)
-        except NotStaffError:
-            await self._send(escape(text("staff_refused", self._language)), message.message_id)
-        except DeskError as error:
-            await self._send(escape(str(error)), message.message_id)
-        else:
-            key = "staff_published" if view.learned_id is not None else "staff_answered"
-            notice = escape(text(key, self._language, ticket=ticket_id))
-            # A reply to the confirmation adds to the answer, like a reply to the ticket.
-            await self._post(view, notice, message.message_id)
-        return True
 
     async def is_member(self, user_id: int) -> bool:
         """Whether Telegram lists the user as a current member of the staff group."""

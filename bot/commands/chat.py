@@ -44,7 +44,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="answer one question, or one per line from standard input ('-')",
         description=(
             "Answer QUESTION, or with '-' one question per line from standard input "
-            "(the model is loaded once). Escalations create real tickets unless --dry-run."
+            "(the model is loaded once). Answers staff published are used (also those published "
+            "while reading standard input). Escalations create real tickets unless --dry-run."
         ),
     )
     ask.add_argument("question", metavar="QUESTION", help="the question, or - for stdin")
@@ -55,7 +56,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate = subparsers.add_parser(
         "eval",
         help="grade the bot on a question file (dev-set format)",
-        description="Grade every line of FILE and print accuracy by language and action.",
+        description=(
+            "Grade every line of FILE and print accuracy by language and action. Answers staff "
+            "published are used as in the running bot; no tickets are opened."
+        ),
     )
     evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
     evaluate.add_argument("--failures", action="store_true", help="list every wrong reply")
@@ -63,11 +67,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate.set_defaults(handler=_eval)
 
 
-def _loading(settings: Settings, *, with_desk: bool = True) -> Runtime:
+def _loading(settings: Settings, *, escalate: bool = True) -> Runtime:
     from bot.runtime import start_runtime  # heavy: torch
 
     print("Indlæser viden og sprogmodel … / Loading knowledge and model …", file=sys.stderr)
-    return start_runtime(settings, with_desk=with_desk, progress=sys.stderr.isatty())
+    return start_runtime(settings, escalate=escalate, progress=sys.stderr.isatty())
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -92,7 +96,7 @@ def _chat(args: argparse.Namespace) -> int:
 def _ask(args: argparse.Namespace) -> int:
     from bot.channels.console import render_plain
 
-    runtime = _loading(Settings(), with_desk=not args.dry_run)
+    runtime = _loading(Settings(), escalate=not args.dry_run)
     asker = Asker(platform="cli", user_id="ask", chat_id="ask")
     questions = (line.strip() for line in sys.stdin) if args.question == "-" else [args.question]
 
@@ -100,6 +104,7 @@ def _ask(args: argparse.Namespace) -> int:
         for question in questions:
             if not question:
                 continue
+            await runtime.refresh_learned()
             reply = await runtime.assistant.reply(Question(text=question, asker=asker))
             if args.json:
                 record = {
@@ -131,7 +136,7 @@ def _eval(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"udbudsbot eval: {error}", file=sys.stderr)
         return 2
-    runtime = _loading(Settings(), with_desk=False)
+    runtime = _loading(Settings(), escalate=False)
 
     async def grade_all() -> list[Graded]:
         graded = []

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.escalation import DeskError, EscalationDesk, StaffMember, TicketStatus, TicketView
-from bot.escalation.learned import learned_id
+from bot.escalation.learned import learned_id, strip_publish_prefix
 
 AUDIT_COLUMNS = (
     "time",
@@ -53,11 +53,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("ticket", type=int, metavar="N")
     show.set_defaults(handler=_show)
 
-    answer = commands.add_parser("answer", help="answer a ticket; the asker receives it")
+    answer = commands.add_parser(
+        "answer",
+        help="answer a ticket; the asker receives it",
+        description=(
+            "Answer ticket N; the running bot delivers the answer to the asker. With --publish "
+            "(or TEXT starting with /faq) the answer also becomes a learned FAQ entry that the "
+            "bot answers the next askers with; lines of TEXT starting with 'also:' are then "
+            "further ways to ask the question (not sent). A ticket with several questions "
+            "(see 'escalations show N') needs --question to publish."
+        ),
+    )
     answer.add_argument("ticket", type=int, metavar="N")
     answer.add_argument("text", metavar="TEXT", help='the answer ("/faq ..." also publishes)')
     answer.add_argument(
         "--publish", action="store_true", help="also publish as a learned FAQ entry"
+    )
+    answer.add_argument(
+        "--question",
+        type=int,
+        action="append",
+        default=[],
+        metavar="Q",
+        help="the number of the ticket's question the answer belongs to (repeatable; 1 is the "
+        "first question, as 'escalations show' numbers them)",
+    )
+    answer.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="when publishing: another way to ask the question, in either language (repeatable)",
     )
     answer.set_defaults(handler=_answer)
 
@@ -112,11 +138,27 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _answer(args: argparse.Namespace) -> int:
+    publishing = args.publish or strip_publish_prefix(args.text)[1]
+    if args.also and not publishing:
+        print("error: --also adds phrasings to a published answer; add --publish", file=sys.stderr)
+        return 2
+
     async def work(desk: EscalationDesk) -> int:
-        ticket = await desk.answer(args.ticket, StaffMember.operator(), args.text, args.publish)
+        ticket = await desk.answer(
+            args.ticket,
+            StaffMember.operator(),
+            args.text,
+            args.publish,
+            questions=args.question,
+            also=args.also,
+        )
         print(f"Ticket #{ticket.id} answered; the bot delivers the answer to the asker.")
-        if ticket.learned_id is not None:
-            print(f"Published as learned FAQ entry {learned_id(ticket.learned_id)}.")
+        if ticket.published_now is not None:
+            print(
+                f"Published as learned FAQ entry {learned_id(ticket.published_now)}; every "
+                f"worker answers with it within {desk.settings.learned_poll_seconds:g} s "
+                f"('udbudsbot faq show {ticket.published_now}' shows it)."
+            )
         return 0
 
     return run_on_desk(work)
@@ -151,6 +193,7 @@ def _as_json(ticket: TicketView) -> dict[str, Any]:
         "status": ticket.status.value,
         "question": ticket.question,
         "follow_ups": list(ticket.follow_ups),
+        "other_open": list(ticket.other_open),
         "language": ticket.language,
         "channel": ticket.platform,
         "asker": ticket.asker,
@@ -184,12 +227,15 @@ def _details(ticket: TicketView) -> str:
         f"Asker:     {ticket.asker or '[erased]'} on {ticket.platform}, language {ticket.language}",
         f"Opened:    {when(ticket.created_at)}",
         "",
-        "Question:",
+        "Question 1:" if ticket.follow_ups else "Question:",
         f"  {ticket.question}" if ticket.erased_at is None else "  [erased]",
     ]
     for number, follow_up in enumerate(ticket.follow_ups, start=2):
         lines.append(f"Question {number}:")
         lines.append(f"  {follow_up}")
+    if ticket.other_open:
+        others = ", ".join(f"#{n}" for n in ticket.other_open)
+        lines.append(f"The same asker's other open tickets: {others}")
     lines.append("")
     lines.append(f"What the bot almost said (confidence {ticket.confidence:.2f}):")
     lines.extend(f"  {c.confidence:.2f}  {c.title}  [{c.record_id}]" for c in ticket.candidates)
@@ -202,6 +248,8 @@ def _details(ticket: TicketView) -> str:
         lines.append(f"  {ticket.answer}")
     if ticket.learned_id is not None:
         lines.append(f"Published as {learned_id(ticket.learned_id)}.")
+    elif ticket.follow_ups and ticket.status is TicketStatus.OPEN:
+        lines.append("To publish an answer, name its question(s): --publish --question 1")
     for label, value in (
         ("Delivered", ticket.delivered_at),
         ("Reminded", ticket.reminded_at),

@@ -4,8 +4,9 @@ Public API for the assistant and the channels::
 
     desk = EscalationDesk.open(settings)           # creates/migrates the database
     desk.add_notifier(notifier)                    # a StaffNotifier per staff destination
-    view = await desk.open_ticket(question, language, asker, candidates)
-    await desk.answer(ticket_id, StaffMember(...), text, publish=False)
+    view = await desk.open_ticket(question, language, asker, candidates, follow_up_of=None)
+    await desk.answer(ticket_id, StaffMember(...), text, publish=False, questions=(1,))
+    changes = await desk.learned_changes(after=revision)   # what every worker polls
     OutboxWorker(desk, {"telegram": deliverer, ...}).run()
 
 See ``interfaces`` for what channels implement.
@@ -17,10 +18,14 @@ from bot.escalation.errors import (
     DeskError,
     DeskUnavailableError,
     EmptyAnswerError,
+    LearnedWithdrawnError,
     NotStaffError,
     PermanentDeliveryError,
     TicketClosedError,
+    UnknownLearnedError,
+    UnknownQuestionError,
     UnknownTicketError,
+    WhichQuestionError,
 )
 from bot.escalation.interfaces import Deliverer, StaffNotifier
 from bot.escalation.learned import LEARNED_SOURCE_PREFIX, PUBLISH_PREFIX, is_learned_source
@@ -48,6 +53,7 @@ __all__ = [
     "EmptyAnswerError",
     "Erasure",
     "EscalationDesk",
+    "LearnedWithdrawnError",
     "NotStaffError",
     "OutboxWorker",
     "PermanentDeliveryError",
@@ -57,7 +63,10 @@ __all__ = [
     "TicketClosedError",
     "TicketStatus",
     "TicketView",
+    "UnknownLearnedError",
+    "UnknownQuestionError",
     "UnknownTicketError",
+    "WhichQuestionError",
     "is_learned_source",
     "split_message",
 ]

@@ -32,15 +32,22 @@ class ConsoleNotifier:
 
     async def notify_ticket(self, ticket: TicketView) -> None:
         if ticket.joined:
-            log.info("Ticket #%d has a new question: %s", ticket.id, ticket.follow_ups[-1])
-        else:
             log.info(
-                "Ticket #%d opened (%s): %s — answer with: udbudsbot escalations answer %d TEXT",
+                "Ticket #%d has question %d: %s",
                 ticket.id,
-                ticket.language,
-                ticket.question,
-                ticket.id,
+                len(ticket.messages),
+                ticket.messages[-1],
             )
+            return
+        others = ", ".join(f"#{n}" for n in ticket.other_open)
+        log.info(
+            "Ticket #%d opened (%s): %s — answer with: udbudsbot escalations answer %d TEXT%s",
+            ticket.id,
+            ticket.language,
+            ticket.question,
+            ticket.id,
+            f" (the same asker's other open tickets: {others})" if others else "",
+        )
 
     async def notify_reminder(self, ticket: TicketView) -> None:
         log.info("Ticket #%d is still waiting for an answer: %s", ticket.id, ticket.question)

@@ -2,7 +2,8 @@
 
 It is the sum of its concerns, each a mixin on ``base.DeskBase`` in a module
 named after it: ``tickets`` (opening, answering, closing), ``staff_messages``
-(where staff saw a ticket), ``learned`` (published answers), ``reminders``,
+(where staff saw a ticket), ``learned`` (published answers, their corrections
+and withdrawal), ``staff`` (who may act as staff), ``reminders``,
 ``erasure`` (retention and ``/slet``), ``processed_events`` (platform retries),
 ``feedback``, ``audit``, ``subscriptions`` (tender watch) and
 ``interactions`` (the insights log).

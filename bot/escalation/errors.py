@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.escalation.split import one_line
+
 
 class DeskError(Exception):
     """Base of every escalation-desk error; ``str(error)`` is the user-facing message."""
@@ -22,17 +24,51 @@ class TicketClosedError(DeskError):
         self.status = status
 
 
+class WhichQuestionError(DeskError):
+    """Publishing an answer to a ticket with several messages needs the question it answers."""
+
+    def __init__(self, ticket_id: int, messages: tuple[str, ...]) -> None:
+        listed = " ".join(f"{n}: «{one_line(m, 60)}»" for n, m in enumerate(messages, start=1))
+        super().__init__(
+            f"Ticket {ticket_id} holds {len(messages)} questions; say which one the answer "
+            f"belongs to before publishing it ({listed})."
+        )
+        self.ticket_id = ticket_id
+        self.messages = messages
+
+
+class UnknownQuestionError(DeskError):
+    def __init__(self, ticket_id: int, number: int, count: int) -> None:
+        super().__init__(
+            f"Ticket {ticket_id} has no question {number}; its questions are 1 to {count}."
+        )
+
+
+class UnknownLearnedError(DeskError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"Learned FAQ entry {number} does not exist.")
+        self.number = number
+
+
+class LearnedWithdrawnError(DeskError):
+    def __init__(self, number: int) -> None:
+        super().__init__(f"Learned FAQ entry {number} is withdrawn.")
+        self.number = number
+
+
 class EmptyAnswerError(DeskError):
     def __init__(self) -> None:
         super().__init__("The answer is empty; write the text the asker should receive.")
 
 
 class NotStaffError(DeskError):
-    """Someone who is not configured staff tried to answer or close a ticket."""
+    """Someone who is not configured staff tried to answer or close a ticket, or to change a
+    learned FAQ entry."""
 
     def __init__(self, who: str) -> None:
         super().__init__(
-            f"{who} is not a member of the configured staff, so cannot answer or close tickets."
+            f"{who} is not a member of the configured staff, so cannot answer or close tickets "
+            "or change FAQ entries."
         )
 
 

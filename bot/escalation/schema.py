@@ -22,7 +22,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -80,17 +79,9 @@ class Meta(Base):
 
 
 class Ticket(Base):
+    """One question an asker could not get answered; an asker may have several open."""
+
     __tablename__ = "tickets"
-    __table_args__ = (
-        # At most one open ticket per asker, so concurrent questions join one ticket.
-        Index(
-            "uq_tickets_open_asker",
-            "asker_key",
-            unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
-        ),
-    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -100,7 +91,7 @@ class Ticket(Base):
     user_id: Mapped[str | None] = mapped_column(String(255))
     chat_id: Mapped[str | None] = mapped_column(String(255))
     thread: Mapped[str | None] = mapped_column(String(255))
-    asker_key: Mapped[str | None] = mapped_column(String(64))
+    asker_key: Mapped[str | None] = mapped_column(String(64), index=True)
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     # What the bot almost said, as JSON: [{"title", "record_id", "confidence"}].
@@ -117,7 +108,8 @@ class Ticket(Base):
 
 
 class FollowUp(Base):
-    """A later question from the same asker that joined an open ticket."""
+    """A later message from the same asker that follows up (or repeats) an open ticket's
+    question; with the question it forms the ticket's numbered messages (question = 1)."""
 
     __tablename__ = "ticket_follow_ups"
 
@@ -128,7 +120,8 @@ class FollowUp(Base):
 
 
 class StaffMessage(Base):
-    """Where a notifier posted a ticket, so a staff reply to that message finds the ticket."""
+    """Where a notifier posted a ticket, so a staff reply to that message finds the ticket;
+    ``question`` is the number of the ticket's message it shows (None for notices)."""
 
     __tablename__ = "staff_messages"
     __table_args__ = (UniqueConstraint("platform", "message_ref"),)
@@ -137,6 +130,7 @@ class StaffMessage(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(String(32))
     message_ref: Mapped[str] = mapped_column(String(255))
+    question: Mapped[int | None] = mapped_column(Integer)
 
 
 class Delivery(Base):
@@ -194,7 +188,13 @@ class Delivery(Base):
 
 
 class LearnedFaq(Base):
-    """A staff answer published as an FAQ entry, without the asker's identity."""
+    """A staff answer published as an FAQ entry, without the asker's identity.
+
+    ``language`` is the question's, ``answer_language`` the answer's (staff may answer
+    a Danish question in English). ``revision`` grows with every change to any entry
+    (publishing, editing, withdrawing), so a worker polling ``revision > last seen``
+    learns of each change once; a withdrawn entry keeps its row and leaves the index.
+    """
 
     __tablename__ = "learned_faq"
 
@@ -205,8 +205,28 @@ class LearnedFaq(Base):
     language: Mapped[str] = mapped_column(String(8))
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
+    answer_language: Mapped[str] = mapped_column(String(8))
     published_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str | None] = mapped_column(String(255))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(String(255))
+
+
+class LearnedPhrasing(Base):
+    """Another way a learned entry's question is asked: a further question of its ticket
+    that staff confirmed, or a phrasing staff added ("also: …"), in its own language."""
+
+    __tablename__ = "learned_faq_phrasings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learned_id: Mapped[int] = mapped_column(
+        ForeignKey("learned_faq.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class ProcessedEvent(Base):

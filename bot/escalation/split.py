@@ -1,4 +1,5 @@
-"""Splitting long texts for platforms with a message size limit."""
+"""Splitting long texts for platforms with a message size limit, and shortening them to a
+line."""
 
 from __future__ import annotations
 
@@ -56,3 +57,10 @@ def _split(text: str, limit: int, level: int) -> list[str]:
     if current.strip():
         parts.append(current.strip())
     return parts
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` on one line (whitespace collapsed), cut with "…" to at most ``limit`` characters:
+    how a question is quoted in lists and notices."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -2,8 +2,9 @@
 
 A notifier records the message it posted for a ticket (a Slack thread, a
 Telegram message id); a staff reply to that message maps back to the ticket,
-and reminders and follow-ups are threaded under the first one. See
-``interfaces.StaffNotifier``.
+and reminders and follow-ups are threaded under the first one. A message that
+shows one of the ticket's questions records its number, so a reply to it says
+which question the answer belongs to. See ``interfaces.StaffNotifier``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from bot.escalation.schema import StaffMessage
 class StaffMessageDesk(DeskBase):
     """The desk's map from staff messages to tickets (mixed into ``EscalationDesk``)."""
 
-    async def set_staff_message(self, ticket_id: int, platform: str, message_ref: str) -> None:
-        """Remember where a notifier posted a ticket (idempotent)."""
+    async def set_staff_message(
+        self, ticket_id: int, platform: str, message_ref: str, question: int | None = None
+    ) -> None:
+        """Remember where a notifier posted about a ticket, and which of its questions
+        (1 = the ticket's question) that post shows, if any (idempotent)."""
 
         def work(session: Session) -> None:
             existing = session.scalar(
@@ -29,10 +33,16 @@ class StaffMessageDesk(DeskBase):
             )
             if existing is None:
                 session.add(
-                    StaffMessage(ticket_id=ticket_id, platform=platform, message_ref=message_ref)
+                    StaffMessage(
+                        ticket_id=ticket_id,
+                        platform=platform,
+                        message_ref=message_ref,
+                        question=question,
+                    )
                 )
             else:
                 existing.ticket_id = ticket_id
+                existing.question = question
 
         await self._db(work)
 
@@ -41,6 +51,16 @@ class StaffMessageDesk(DeskBase):
         return await self._db(
             lambda session: session.scalar(
                 select(StaffMessage.ticket_id).where(
+                    StaffMessage.platform == platform, StaffMessage.message_ref == message_ref
+                )
+            )
+        )
+
+    async def question_for_staff_message(self, platform: str, message_ref: str) -> int | None:
+        """The number of the ticket question a staff message shows (None for notices)."""
+        return await self._db(
+            lambda session: session.scalar(
+                select(StaffMessage.question).where(
                     StaffMessage.platform == platform, StaffMessage.message_ref == message_ref
                 )
             )

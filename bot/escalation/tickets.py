@@ -1,7 +1,10 @@
 """Tickets: questions the bot could not answer, and the staff answers that go back.
 
-A ticket is committed before ``open_ticket`` returns, so the asker may be told
-its number; an asker's next question joins their open ticket. An answer is
+A ticket is one question. A message that follows up (or repeats) one of the
+asker's open tickets joins it as a follow-up (the assistant decides which,
+``bot.follow_ups``); any other question opens a ticket of its own, and staff
+see the asker's other open tickets beside it. A ticket is committed before
+``open_ticket`` returns, so the asker may be told its number. An answer is
 committed together with its outbox row before ``answer`` returns, and only
 staff may give one: the operator at the command line, or a member of a staff
 destination (narrowed by ``Settings.staff_ids``). Refusals are audited.
@@ -9,32 +12,32 @@ destination (narrowed by ``Settings.staff_ids``). Refusals are audited.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.conversation import Asker
 from bot.escalation.audit import add_audit
-from bot.escalation.base import DeskBase
 from bot.escalation.errors import (
     EmptyAnswerError,
-    NotStaffError,
     TicketClosedError,
+    UnknownQuestionError,
     UnknownTicketError,
+    WhichQuestionError,
 )
-from bot.escalation.learned import publish_answer, strip_publish_prefix
+from bot.escalation.learned import publish_answer, split_phrasings, strip_publish_prefix
 from bot.escalation.privacy import reference
 from bot.escalation.schema import ANSWER, Delivery, FollowUp, LearnedFaq, Ticket
+from bot.escalation.split import one_line
+from bot.escalation.staff import StaffCheck
 from bot.escalation.views import (
-    CLI_PLATFORM,
     Candidate,
     StaffMember,
     TicketStatus,
@@ -42,12 +45,10 @@ from bot.escalation.views import (
     read_candidates,
 )
 
-log = logging.getLogger(__name__)
-
 _QUOTE_LIMIT = 200
 
 
-class TicketDesk(DeskBase):
+class TicketDesk(StaffCheck):
     """Opening, listing, answering and closing tickets (mixed into ``EscalationDesk``)."""
 
     async def open_ticket(
@@ -57,10 +58,15 @@ class TicketDesk(DeskBase):
         asker: Asker,
         candidates: Sequence[Candidate] = (),
         confidence: float | None = None,
+        *,
+        follow_up_of: int | None = None,
     ) -> TicketView:
-        """Open a ticket, or join the asker's open one (``view.joined``); then notify staff.
+        """Open a ticket for ``question``, or add it to the asker's open ticket
+        ``follow_up_of`` (``view.joined``); then notify staff.
 
-        The ticket is committed when this returns, so the asker may be told its number.
+        A ticket to follow up that has been answered or closed meanwhile, or
+        is not the asker's, gets a new ticket instead. The ticket is committed
+        when this returns, so the asker may be told its number.
         """
         work = partial(
             self._open_ticket,
@@ -69,14 +75,25 @@ class TicketDesk(DeskBase):
             asker=asker,
             candidates=candidates,
             confidence=confidence,
+            follow_up_of=follow_up_of,
         )
-        try:
-            view = await self._db(work)
-        except IntegrityError:
-            # Another worker opened this asker's ticket at the same moment: join it.
-            view = await self._db(work)
+        view = await self._db(work)
         await self._notify(lambda notifier: notifier.notify_ticket(view))
         return view
+
+    async def open_tickets_of(self, asker: Asker) -> list[TicketView]:
+        """The asker's open tickets, newest first (what a new message may follow up)."""
+        key = self._pseudonyms.key(asker.platform, asker.user_id)
+
+        def work(session: Session) -> list[TicketView]:
+            found = session.scalars(
+                select(Ticket)
+                .where(Ticket.asker_key == key, Ticket.status == TicketStatus.OPEN)
+                .order_by(Ticket.id.desc())
+            )
+            return [ticket_view(session, ticket) for ticket in found]
+
+        return await self._db(work)
 
     def _open_ticket(
         self,
@@ -87,15 +104,16 @@ class TicketDesk(DeskBase):
         asker: Asker,
         candidates: Sequence[Candidate],
         confidence: float | None,
+        follow_up_of: int | None,
     ) -> TicketView:
         now = self.clock()
         key = self._pseudonyms.key(asker.platform, asker.user_id)
-        ticket = session.scalar(
-            select(Ticket)
-            .where(Ticket.asker_key == key, Ticket.status == TicketStatus.OPEN)
-            .with_for_update()
+        ticket = (
+            session.get(Ticket, follow_up_of, with_for_update=True)
+            if follow_up_of is not None
+            else None
         )
-        if ticket is not None:
+        if ticket is not None and ticket.asker_key == key and ticket.status == TicketStatus.OPEN:
             session.add(FollowUp(ticket_id=ticket.id, text=question, created_at=now))
             ticket.updated_at = now
             add_audit(session, now, "joined", ticket.id, detail=_sources(candidates))
@@ -147,43 +165,71 @@ class TicketDesk(DeskBase):
 
         return await self._db(work)
 
-    def is_staff(self, staff: StaffMember) -> bool:
-        """Whether ``staff`` may answer: the operator at the command line, or a member of
-        the staff destination who (when ``Settings.staff_ids`` is set) is listed there."""
-        if staff.platform == CLI_PLATFORM:
-            return True
-        if not staff.in_staff_destination:
-            return False
-        allowed = self.settings.staff_ids
-        return not allowed or staff.qualified_id in allowed or staff.user_id in allowed
-
     async def answer(
-        self, ticket_id: int, staff: StaffMember, text: str, publish: bool = False
+        self,
+        ticket_id: int,
+        staff: StaffMember,
+        text: str,
+        publish: bool = False,
+        *,
+        questions: Sequence[int] = (),
+        also: Sequence[str] = (),
     ) -> TicketView:
         """Record a staff answer and queue its delivery to the asker (one transaction).
 
         An answer starting with ``/faq `` is published (the prefix is stripped):
-        it becomes a learned FAQ entry without the asker's identity. Raises
-        ``NotStaffError``, ``EmptyAnswerError``, ``UnknownTicketError`` or
-        ``TicketClosedError``.
+        it becomes a learned FAQ entry without the asker's identity, and its
+        ``also: …`` lines (with ``also``) become further phrasings instead of
+        being sent. ``questions`` are the numbers of the ticket's messages the
+        answer belongs to (1 is the question, then the follow-ups): the first
+        is quoted to the asker, and all become the entry's questions.
+        Publishing for a ticket with several messages needs them. The view's
+        ``published_now`` names the entry. Raises ``NotStaffError``,
+        ``EmptyAnswerError``, ``UnknownTicketError``, ``TicketClosedError``,
+        ``WhichQuestionError`` or ``UnknownQuestionError``.
         """
         await self._require_staff(staff, "answer", ticket_id)
         body, prefixed = strip_publish_prefix(text)
         publish = publish or prefixed
+        phrasings: tuple[str, ...] = ()
+        if publish:
+            body, phrasings = split_phrasings(body)
         if not body:
             raise EmptyAnswerError()
-        return await self._db(
-            partial(self._answer, ticket_id=ticket_id, staff=staff, body=body, publish=publish)
+        work = partial(
+            self._answer,
+            ticket_id=ticket_id,
+            staff=staff,
+            body=body,
+            publish=publish,
+            questions=tuple(dict.fromkeys(questions)),
+            also=(*phrasings, *also),
         )
+        return await self._db(work)
 
     def _answer(
-        self, session: Session, *, ticket_id: int, staff: StaffMember, body: str, publish: bool
+        self,
+        session: Session,
+        *,
+        ticket_id: int,
+        staff: StaffMember,
+        body: str,
+        publish: bool,
+        questions: tuple[int, ...],
+        also: tuple[str, ...],
     ) -> TicketView:
         now = self.clock()
         ticket = _ticket_or_raise(session, ticket_id, for_update=True)
         status = TicketStatus(ticket.status)
         if status.is_final or ticket.erased_at is not None:
             raise TicketClosedError(ticket_id, "erased" if ticket.erased_at else status)
+        messages = (ticket.question, *_follow_ups(session, ticket.id))
+        for number in questions:
+            if not 1 <= number <= len(messages):
+                raise UnknownQuestionError(ticket_id, number, len(messages))
+        if publish and len(messages) > 1 and not questions:
+            raise WhichQuestionError(ticket_id, messages)
+        chosen = [messages[number - 1] for number in questions] or [ticket.question]
         # The same answer again (typically "Publish as FAQ" after replying) is not news to
         # the asker: it is published if asked, but not delivered a second time.
         repeated = status is TicketStatus.ANSWERED and ticket.answer == body
@@ -193,7 +239,7 @@ class TicketDesk(DeskBase):
             ticket.answered_at = now
             ticket.updated_at = now
             ticket.status = TicketStatus.ANSWERED
-            quoted = _shorten(ticket.question, _QUOTE_LIMIT)
+            quoted = one_line(chosen[0], _QUOTE_LIMIT)
             message = texts.text("answer_from_staff", ticket.language, question=quoted, answer=body)
             queue_to_asker(session, ticket, ANSWER, message, now)
             add_audit(
@@ -204,10 +250,13 @@ class TicketDesk(DeskBase):
                 actor=staff.display,
                 detail={"published": publish},
             )
-        if publish:
-            publish_answer(session, ticket, body, staff, now)
+        published = (
+            publish_answer(session, ticket, body, staff, now, questions=chosen, also=also)
+            if publish
+            else None
+        )
         session.flush()
-        return ticket_view(session, ticket)
+        return dataclasses.replace(ticket_view(session, ticket), published_now=published)
 
     async def close(self, ticket_id: int, staff: StaffMember) -> TicketView:
         """Close a ticket (answered or not); raises if it is unknown or already closed."""
@@ -231,30 +280,29 @@ class TicketDesk(DeskBase):
         view = await self.ticket(ticket_id)
         await self._notify(lambda notifier: notifier.notify_delivery_failed(view, reason))
 
-    async def _require_staff(self, staff: StaffMember, action: str, ticket_id: int) -> None:
-        if self.is_staff(staff):
-            return
-        who = reference(self._pseudonyms.key(staff.platform, staff.user_id))
-        log.warning("Refused %s on ticket %s by non-staff %s", action, ticket_id, who)
-
-        def work(session: Session) -> None:
-            add_audit(
-                session, self.clock(), "refused", ticket_id, actor=who, detail={"action": action}
-            )
-
-        await self._db(work)
-        raise NotStaffError(f"{staff.display} ({staff.platform})")
-
 
 def ticket_view(session: Session, ticket: Ticket) -> TicketView:
-    """The ticket as staff see it, with its follow-ups and learned entry."""
-    follow_ups = tuple(
-        session.scalars(
-            select(FollowUp.text).where(FollowUp.ticket_id == ticket.id).order_by(FollowUp.id)
+    """The ticket as staff see it: its messages, its learned entry (the latest one not
+    withdrawn) and the asker's other open tickets."""
+    learned_id = session.scalar(
+        select(func.max(LearnedFaq.id)).where(
+            LearnedFaq.ticket_id == ticket.id, LearnedFaq.withdrawn_at.is_(None)
         )
     )
-    learned_id = session.scalar(
-        select(func.min(LearnedFaq.id)).where(LearnedFaq.ticket_id == ticket.id)
+    other_open = (
+        tuple(
+            session.scalars(
+                select(Ticket.id)
+                .where(
+                    Ticket.asker_key == ticket.asker_key,
+                    Ticket.status == TicketStatus.OPEN,
+                    Ticket.id != ticket.id,
+                )
+                .order_by(Ticket.id)
+            )
+        )
+        if ticket.asker_key is not None
+        else ()
     )
     candidates, problem = read_candidates(ticket.id, ticket.candidates)
     return TicketView(
@@ -268,7 +316,7 @@ def ticket_view(session: Session, ticket: Ticket) -> TicketView:
         confidence=ticket.confidence,
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
-        follow_ups=follow_ups,
+        follow_ups=_follow_ups(session, ticket.id),
         answer=ticket.answer,
         answered_by=ticket.answered_by,
         answered_at=ticket.answered_at,
@@ -278,6 +326,15 @@ def ticket_view(session: Session, ticket: Ticket) -> TicketView:
         erased_at=ticket.erased_at,
         learned_id=learned_id,
         problem=problem,
+        other_open=other_open,
+    )
+
+
+def _follow_ups(session: Session, ticket_id: int) -> tuple[str, ...]:
+    return tuple(
+        session.scalars(
+            select(FollowUp.text).where(FollowUp.ticket_id == ticket_id).order_by(FollowUp.id)
+        )
     )
 
 
@@ -297,7 +354,3 @@ def _sources(candidates: Sequence[Candidate]) -> dict[str, Any] | None:
     if not candidates:
         return None
     return {"sources": [[c.record_id, round(c.confidence, 3)] for c in candidates]}
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

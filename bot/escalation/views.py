@@ -86,11 +86,14 @@ class StaffMember:
 class TicketView:
     """A ticket as staff see it.
 
-    ``follow_ups`` are later questions from the same asker that joined this
-    open ticket; a notification for a ticket with follow-ups announces the
-    newest one. ``asker`` is a pseudonym (``asker-7f3a9c``), ``None`` once
-    the asker's data has been erased. ``problem`` explains a stored field that
-    could not be read (the raw value stays in the database).
+    ``follow_ups`` are later messages from the same asker that follow up (or
+    repeat) this ticket's question; a notification for a ticket with
+    follow-ups announces the newest one. ``other_open`` are the asker's other
+    open tickets, which staff see beside this one. ``asker`` is a pseudonym
+    (``asker-7f3a9c``), ``None`` once the asker's data has been erased.
+    ``problem`` explains a stored field that could not be read (the raw value
+    stays in the database). ``published_now`` is the learned entry the answer
+    just given was published as (only on the view ``answer`` returns).
     """
 
     id: int
@@ -113,11 +116,18 @@ class TicketView:
     erased_at: datetime | None = None
     learned_id: int | None = None
     problem: str | None = None
+    other_open: tuple[int, ...] = ()
+    published_now: int | None = None
 
     @property
     def joined(self) -> bool:
         """True when the last question joined an already open ticket."""
         return bool(self.follow_ups)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """The question and its follow-ups, in order: staff name them 1, 2, …"""
+        return (self.question, *self.follow_ups)
 
     def heading(self, language: str) -> str:
         """The one-line summary staff see above a ticket, in the staff language."""
@@ -129,6 +139,38 @@ class TicketView:
             asker=self.asker or "–",
             platform=self.platform,
         )
+
+    def other_open_note(self, language: str) -> str:
+        """The asker's other open tickets, named beside this one for staff."""
+        tickets = ", ".join(f"#{number}" for number in self.other_open)
+        return text("staff_other_open", language, tickets=tickets)
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedView:
+    """A learned FAQ entry as staff manage it (``udbudsbot faq list``, ``/faq liste``).
+
+    ``phrasings`` are the further questions and staff phrasings, each with its
+    language; ``withdrawn_at`` is set once staff withdrew it.
+    """
+
+    number: int
+    ticket_id: int | None
+    language: str
+    question: str
+    answer: str
+    answer_language: str
+    phrasings: tuple[tuple[str, str], ...]
+    published_by: str
+    published_at: datetime
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 
 from bot.escalation.subscriptions import WatchScan
-from bot.runtime import Runtime, build_assistant, term_set
+from bot.runtime import Runtime, term_set
 from bot.tender_query import KeywordMatcher
 from bot.watch.scan import notify_tender_changes
 from index.dense import load_embedder
@@ -76,9 +76,6 @@ class KnowledgeWatch:
             runtime.embedder,
             cache_dir=runtime.settings.index_cache_dir,
         )
-        runtime.knowledge = knowledge
-        runtime.index = index
-        runtime.assistant = build_assistant(runtime.settings, knowledge, index, runtime.desk)
-        runtime.learned_seen = 0
+        runtime.replace_knowledge(knowledge, index)
         await runtime.refresh_learned()
         log.info("knowledge reloaded from %s: %d records", self._directory, index.size)
