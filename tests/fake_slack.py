@@ -34,6 +34,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.channels.serve import Server
 from bot.channels.slack import EVENTS_PATH, SlackChannel
+from bot.channels.slack_blocks import PUBLISH_ALSO, PUBLISH_INPUT, PUBLISH_QUESTIONS
 from bot.config import Settings
 from bot.conversation import Asker
 from bot.escalation.desk import EscalationDesk
@@ -305,26 +306,50 @@ def block_action(
     }
 
 
-def view_submission(user: str, view: dict[str, Any], answer: str) -> dict[str, Any]:
-    input_block = next(b for b in view["blocks"] if b["type"] == "input")
-    action_id = input_block["element"]["action_id"]
+def view_submission(
+    user: str,
+    view: dict[str, Any],
+    answer: str,
+    *,
+    questions: Iterable[int] = (),
+    also: str | None = None,
+) -> dict[str, Any]:
+    """The ``view_submission`` of the "Publish as FAQ" form, filled in as a person would."""
+    values: dict[str, dict[str, Any]] = {
+        PUBLISH_INPUT: {PUBLISH_INPUT: {"type": "plain_text_input", "value": answer}},
+        PUBLISH_ALSO: {PUBLISH_ALSO: {"type": "plain_text_input", "value": also}},
+    }
+    if any(block.get("block_id") == PUBLISH_QUESTIONS for block in view["blocks"]):
+        values[PUBLISH_QUESTIONS] = {
+            PUBLISH_QUESTIONS: {
+                "type": "checkboxes",
+                "selected_options": [{"value": str(number)} for number in questions],
+            }
+        }
     return {
         "type": "view_submission",
         "team": {"id": TEAM},
         "user": {"id": user},
         "api_app_id": "A0000001",
-        "view": {
-            **view,
-            "id": "V0000001",
-            "state": {
-                "values": {
-                    input_block["block_id"]: {
-                        action_id: {"type": "plain_text_input", "value": answer}
-                    }
-                }
-            },
-        },
+        "view": {**view, "id": "V0000001", "state": {"values": values}},
     }
+
+
+def slash_command(command: str, text: str, user: str, channel: str = STAFF_CHANNEL) -> str:
+    """A slash command's form-encoded body, as Slack posts it to the request URL."""
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "channel_id": channel,
+            "user_id": user,
+            "command": command,
+            "text": text,
+            "api_app_id": "A0000001",
+            "response_url": "https://hooks.slack.invalid/commands/1",
+            "trigger_id": f"trigger-{uuid.uuid4().hex[:8]}",
+        }
+    )
 
 
 _ts_counter = itertools.count(1)
@@ -431,6 +456,11 @@ class SlackHarness:
 
     async def send_interaction(self, payload: dict[str, Any]) -> Any:
         body = urlencode({"payload": json.dumps(payload)})
+        return await self.post_raw(body, signed_headers(body), "application/x-www-form-urlencoded")
+
+    async def send_command(self, command: str, text: str, user: str) -> Any:
+        """A slash command, signed; bolt answers it in the response body."""
+        body = slash_command(command, text, user)
         return await self.post_raw(body, signed_headers(body), "application/x-www-form-urlencoded")
 
 

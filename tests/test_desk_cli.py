@@ -1,10 +1,11 @@
-"""``udbudsbot escalations`` and ``udbudsbot faq export`` as an operator uses them."""
+"""``udbudsbot escalations`` and ``udbudsbot faq`` as an operator uses them."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 
 from bot.cli import main
 from bot.escalation import Candidate, EscalationDesk, OutboxWorker, StaffMember, TicketStatus
+from bot.escalation.workdays import COPENHAGEN
 from tests.desk_support import (
     RecordingDeliverer,
     asker,
@@ -168,3 +170,91 @@ def test_unreachable_database_is_a_clear_error(
     assert (code, out) == (1, "")
     assert "error: The escalation database" in err and "unavailable" in err
     assert "after 5 attempts" in err and ":pw@" not in err
+
+
+def test_publishing_a_ticket_with_several_questions_asks_which(
+    desk_env: EscalationDesk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(
+        desk_env.open_ticket(
+            "Og gælder det også for bygge og anlæg?", "da", asker("1"), follow_up_of=1
+        )
+    )
+    code, out, _ = run(capsys, "escalations", "show", "1")
+    assert "Question 1:" in out and "Question 2:" in out
+    assert "--publish --question 1" in out
+
+    code, out, err = run(capsys, "escalations", "answer", "1", "Ja, 3,2 mio. kr.", "--publish")
+    assert (code, out) == (1, "")
+    assert "holds 2 questions" in err and "gælder det også" in err
+    code, _, err = run(capsys, "escalations", "answer", "1", "Svar", "--also", "x")
+    assert code == 2 and "--publish" in err
+
+    code, out, _ = run(
+        capsys,
+        "escalations",
+        "answer",
+        "1",
+        "/faq Ja, også for bygge og anlæg.",
+        "--question",
+        "2",
+        "--also",
+        "does the limit apply to construction works too?",
+    )
+    assert code == 0 and "learned-1" in out
+    [entry] = asyncio.run(desk_env.learned_entries())
+    assert entry.texts["da"].question == "Og gælder det også for bygge og anlæg?"
+    assert entry.texts["en"].question == "does the limit apply to construction works too?"
+
+
+def test_faq_list_show_edit_withdraw(
+    desk_env: EscalationDesk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "faq", "list") == (
+        0,
+        "No learned FAQ entries (besides withdrawn ones).\n",
+        "",
+    )
+    run(capsys, "escalations", "answer", "2", "/faq The evaluation committee.")
+
+    code, out, _ = run(capsys, "faq", "list")
+    assert code == 0 and out.startswith("learned-1") and "Who decides the award?" in out
+    code, out, _ = run(capsys, "faq", "edit", "learned-1", "--answer", "A committee of staff.")
+    assert code == 0 and "learned-1 corrected" in out and "A committee of staff." in out
+    code, out, _ = run(capsys, "faq", "show", "1")
+    assert "Corrected:" in out and "A committee of staff." in out
+    assert run(capsys, "faq", "edit", "1")[0] == 2  # nothing to change
+
+    code, out, _ = run(capsys, "faq", "withdraw", "1")
+    assert code == 0 and "learned-1 withdrawn" in out
+    code, _, err = run(capsys, "faq", "withdraw", "1")
+    assert (code, err.strip()) == (1, "error: Learned FAQ entry 1 is withdrawn.")
+    assert run(capsys, "faq", "list")[1].startswith("No learned FAQ entries")
+    code, out, _ = run(capsys, "faq", "list", "--all", "--json")
+    [listed] = json.loads(out)
+    assert listed["id"] == "learned-1" and listed["withdrawn_at"] is not None
+    code, _, err = run(capsys, "faq", "show", "7")
+    assert (code, err.strip()) == (1, "error: Learned FAQ entry 7 does not exist.")
+    events = [row["event"] for row in asyncio.run(desk_env.audit_rows())]
+    assert events[-2:] == ["faq_edited", "faq_withdrawn"]
+
+
+def test_faq_export_html_has_answers_and_dates_but_no_asker_data(
+    desk_env: EscalationDesk, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, "escalations", "answer", "1", "/faq Grænsen er 3,2 mio. kr. <b>ekskl.</b> moms.")
+    run(capsys, "escalations", "answer", "2", "/faq The evaluation committee.")
+    asyncio.run(desk_env.withdraw_learned(2, StaffMember.operator()))
+    page_file = tmp_path / "site" / "svar.html"
+
+    code, _, err = run(capsys, "faq", "export", "--html", "--out", str(page_file))
+    page = page_file.read_text(encoding="utf-8")
+    assert code == 0 and "Wrote 1 learned FAQ entries" in err
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+    assert "Hvad er grænsen for bygge? Mail: […]" in page
+    assert "3,2 mio. kr. &lt;b&gt;ekskl.&lt;/b&gt; moms." in page
+    today = datetime.now(UTC).astimezone(COPENHAGEN).date().isoformat()
+    assert f"Besvaret af Indkøb og Udbud den {today}" in page
+    assert "evaluation committee" not in page  # withdrawn
+    for personal in ("a@b.dk", "asker-", "chat-1", "telegram", "Karen", "ticket"):
+        assert personal not in page

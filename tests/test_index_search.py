@@ -24,6 +24,7 @@ from knowledge.model import (
     GlossaryGroup,
     Kind,
     KnowledgeBase,
+    LearnedEntry,
     Passage,
     Tender,
 )
@@ -267,6 +268,43 @@ def test_learned_faq_is_added_and_removed_without_rebuild(
     assert all(h.record.id != "learned-1" for h in index.search("pudses vinduerne"))
     index.remove("no-such-id")
     assert index.size == 5
+
+
+def test_an_entry_added_later_is_found_exactly_as_if_it_had_been_in_the_pack(
+    embedder: CountingEmbedder,
+) -> None:
+    """Learned answers join with ``add``; every analysis a pack record gets (stems, glossary,
+    compounds, misspelling repair, the dense units) must reach them the same way."""
+    learned = LearnedEntry(
+        id="learned-7",
+        texts={
+            "da": FaqText(
+                "Må man sende regningen på papir?", "Nej, kun som e-faktura.", ("papirfaktura",)
+            ),
+            "en": FaqText("Can I send a paper bill?", "Nej, kun som e-faktura."),
+        },
+        source_url="udbudsbot:learned/7",
+        learned=True,
+        number=7,
+        answer_language="da",
+    )
+    kb = make_kb()
+    kb.faqs.append(learned)
+    with_pack = SearchIndex.build(kb, embedder)
+    added_later = SearchIndex.build(make_kb(), embedder)
+    added_later.add([learned])
+
+    for query in (
+        "Kan jeg sende fakturaen på papir?",
+        "paper invoice",
+        "papirfakturra",
+        "regning",
+        QUERIES,
+    ):
+        expected = {h.record.id: round(h.confidence, 6) for h in with_pack.search(query, 10)}
+        found = {h.record.id: round(h.confidence, 6) for h in added_later.search(query, 10)}
+        assert found == expected, query
+    assert top(added_later, "Må man sende regningen på papir?") == "learned-7"
 
 
 def test_cache_hit_means_nothing_is_embedded(embedder: CountingEmbedder, tmp_path: Path) -> None:
