@@ -19,6 +19,7 @@ from bot.escalation.errors import DeskError, NotStaffError
 from bot.escalation.learned import learned_id, split_phrasings
 from bot.escalation.split import one_line
 from bot.escalation.views import LearnedView, StaffMember
+from bot.escalation.workdays import COPENHAGEN
 from bot.texts import text
 
 LIST_LIMIT = 25
@@ -92,7 +93,8 @@ def _listing(entries: list[LearnedView], language: str) -> str:
         return text("staff_faq_none", language)
     shown = entries[-LIST_LIMIT:]
     lines = [
-        f"{learned_id(e.number)} ({e.published_at:%Y-%m-%d}): {one_line(e.question, 80)}"
+        f"{learned_id(e.number)} ({e.published_at.astimezone(COPENHAGEN):%Y-%m-%d}): "
+        f"{one_line(e.question, 80)}"
         for e in shown
     ]
     return text("staff_faq_list", language, count=len(entries), lines="\n".join(lines))

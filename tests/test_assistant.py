@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.conversation import Action, Asker, Question, Reply
 from bot.escalation.views import StaffMember, TicketStatus
+from bot.escalation.workdays import COPENHAGEN
 from bot.runtime import Runtime
+from knowledge.model import Citation
 
 pytestmark = pytest.mark.model
 
@@ -190,6 +193,33 @@ async def test_published_staff_answer_is_given_to_the_next_asker(runtime: Runtim
     reply = await ask(runtime, question, other)
     assert reply.action is Action.ANSWER
     assert "arrangøren" in reply.text
+    [citation] = reply.citations
+    today = datetime.now(UTC).astimezone(COPENHAGEN).date().isoformat()
+    assert citation == Citation(f"Besvaret af Indkøb og Udbud den {today}", "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kan I tjekke, om vores firma står på listen over godkendte vinduespudsere?",
+        "Hvilke udbud kommer der inden for vinduespudsning i 2027?",
+    ],
+    ids=["own-case", "future-tenders"],
+)
+async def test_a_rule_that_sends_a_question_to_a_person_yields_to_a_published_answer(
+    runtime: Runtime, question: str
+):
+    escalated = await ask(runtime, question)
+    assert escalated.action is Action.ESCALATE
+    answer = "Indkøb og Udbud offentliggør det på udbud.dk, når det er besluttet."
+    await runtime.desk.answer(escalated.ticket_id, StaffMember.operator(), answer, publish=True)
+    await runtime.refresh_learned()
+
+    reply = await ask(runtime, question, Asker(platform="slack", user_id="U9", chat_id="D9"))
+    assert reply.action is Action.ANSWER
+    assert reply.text.startswith(answer)
+    assert reply.record_ids == ("learned-1",)
+    assert reply.confidence >= runtime.settings.answer_threshold
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import pytest
 from bot.channels.console import ConsoleChat
 from bot.cli import main
 from bot.config import Settings
+from bot.conversation import Asker
+from bot.escalation import EscalationDesk, StaffMember
 from bot.runtime import Runtime
 from tests.conftest import TEST_CACHE
 
@@ -141,3 +143,31 @@ def test_eval_prints_a_table_by_language_and_action(
 def test_eval_rejects_a_missing_file(cli_env: Path, capsys: pytest.CaptureFixture[str]):
     assert main(["eval", str(cli_env / "nope.jsonl")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_eval_and_a_dry_run_use_published_answers_and_open_no_tickets(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    question = "Må man medbringe sin hund til et informationsmøde om udbud?"
+    desk = EscalationDesk.open(Settings(_env_file=None))  # the CLI's desk (cli_env)
+    ticket = asyncio.run(desk.open_ticket(question, "da", Asker("telegram", "1", "1")))
+    answer = "Kun førerhunde; skriv til arrangøren først."
+    asyncio.run(desk.answer(ticket.id, StaffMember.operator(), answer, publish=True))
+
+    item = {"id": "h", "lang": "da", "question": question, "expect": "answer"}
+    questions = cli_env / "q.jsonl"
+    questions.write_text(json.dumps({**item, "must_contain": ["førerhunde"]}), encoding="utf-8")
+    assert main(["eval", str(questions)]) == 0
+    graded = capsys.readouterr().out
+    unknown_question = "Tager I gebyr for papirfakturaer?"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{question}\n{unknown_question}\n"))
+    assert main(["ask", "--json", "--dry-run", "-"]) == 0
+    learned, unknown = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    tickets = asyncio.run(desk.tickets())
+    desk.dispose()
+
+    assert "1/1 (100%)" in graded
+    assert learned["action"] == "answer" and learned["text"].startswith(answer)
+    assert learned["citations"][0]["title"].startswith("Besvaret af Indkøb og Udbud den ")
+    assert unknown["action"] == "escalate" and "#" not in unknown["text"]
+    assert [t.id for t in tickets] == [ticket.id]  # neither eval nor the dry run opened one

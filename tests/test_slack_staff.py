@@ -14,11 +14,20 @@ from typing import Any
 
 import pytest
 
-from bot.channels.slack_blocks import TICKET_BLOCK, TICKET_CLOSE, TICKET_PUBLISH
+from bot.channels.slack_blocks import (
+    FAQ_WITHDRAW,
+    LEARNED_BLOCK,
+    PUBLISH_QUESTIONS,
+    TICKET_BLOCK,
+    TICKET_CLOSE,
+    TICKET_PUBLISH,
+    escape,
+)
 from bot.conversation import Asker
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.views import TicketStatus
 from bot.runtime import Runtime
+from bot.texts import text
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
 from tests.fake_slack import (
@@ -329,6 +338,92 @@ async def test_publish_button_opens_a_form_whose_answer_is_sent_and_published(
     ticket = await desk.ticket(ticket_id)
     assert ticket.answer == "Kontorstole købes via SKI-aftalen."
     assert ticket.learned_id is not None
+
+
+async def test_a_ticket_with_two_questions_is_published_for_the_question_chosen_in_the_form(
+    slack: SlackHarness, api: FakeSlackApi, desk: EscalationDesk
+):
+    asker = Asker("telegram", "91", "91")
+    ticket = await desk.open_ticket(UNKNOWN, "da", asker)
+    post = await ticket_post(api)
+    await desk.open_ticket("Og til skolerne?", "da", asker, follow_up_of=ticket.id)
+    await answer_in_thread(slack, api, "/faq Det gør Indkøb og Udbud.")
+    [which] = await api.wait_for("chat.postEphemeral")
+
+    publish = ticket_button(post, TICKET_PUBLISH)
+    await slack.send_interaction(block_action(STAFF[0], STAFF_CHANNEL, post, publish, TICKET_BLOCK))
+    [opened] = await api.wait_for("views.open")
+    blocks = {b.get("block_id"): b for b in opened["view"]["blocks"]}
+    options = [o["text"]["text"] for o in blocks[PUBLISH_QUESTIONS]["element"]["options"]]
+    unchosen = await slack.send_interaction(view_submission(STAFF[0], opened["view"], "Svar"))
+    refused_form = await unchosen.json()
+    chosen = view_submission(
+        STAFF[0],
+        opened["view"],
+        "Skolerne køber selv ind.",
+        questions=[2],
+        also="who buys office chairs for schools?",
+    )
+    assert (await slack.send_interaction(chosen)).status == 200
+    confirmation = await wait_for_post(
+        api, lambda p: p.get("thread_ts") == post["ts"] and "FAQ" in p["text"]
+    )
+    [entry] = await desk.learned_entries()
+
+    assert which["text"] == escape(
+        text("staff_which_question_slack", "da", ticket=ticket.id, count=2)
+    )
+    assert options == [f"1. {UNKNOWN}", "2. Og til skolerne?"]
+    assert refused_form == {
+        "response_action": "errors",
+        "errors": {PUBLISH_QUESTIONS: text("slack_publish_choose", "da")},
+    }
+    assert entry.texts["da"].question == "Og til skolerne?"
+    assert entry.texts["en"].question == "who buys office chairs for schools?"
+    assert entry.texts["da"].answer == "Skolerne køber selv ind."
+    learned = next(b for b in confirmation["blocks"] if b.get("block_id") == LEARNED_BLOCK)
+    assert learned["elements"][0]["value"] == str(entry.number)
+
+
+async def test_the_withdraw_button_and_the_faq_command_manage_learned_answers(
+    slack: SlackHarness, api: FakeSlackApi, desk: EscalationDesk
+):
+    await escalate_from_slack(slack, api)
+    post = await ticket_post(api)
+    await answer_in_thread(slack, api, "/faq Kontorstole købes via SKI-aftalen.")
+    confirmation = await wait_for_post(
+        api, lambda p: p.get("thread_ts") == post["ts"] and "FAQ" in p["text"]
+    )
+    button = next(b for b in confirmation["blocks"] if b.get("block_id") == LEARNED_BLOCK)
+
+    async def command(words: str, user: str = STAFF[0]) -> str:
+        response = await slack.send_command("/faq", words, user)
+        assert response.status == 200
+        return await response.text()  # bolt acknowledges a command with its text
+
+    listed = await command("liste")
+    outsider = await command("fjern 1", OUTSIDER)
+    usage = await command("Kontorstole købes via SKI.")
+    corrected = await command("ret 1 Kontorstole købes via SKI-aftalen 50.80.")
+    [entry] = await desk.learned_entries()
+    await slack.send_interaction(
+        block_action(OUTSIDER, STAFF_CHANNEL, confirmation, button["elements"][0], LEARNED_BLOCK)
+    )
+    [refusal] = await api.wait_for("chat.postEphemeral")
+    kept = await desk.learned_entries()
+    await slack.send_interaction(
+        block_action(STAFF[1], STAFF_CHANNEL, confirmation, button["elements"][0], LEARNED_BLOCK)
+    )
+    [update] = await api.wait_for("chat.update")
+
+    assert "learned-1" in listed and "kontorstole" in listed
+    assert outsider == text("staff_refused", "da")
+    assert usage == text("slack_faq_usage", "da")
+    assert corrected == text("staff_faq_edited", "da", entry="learned-1")
+    assert entry.texts["da"].answer == "Kontorstole købes via SKI-aftalen 50.80."
+    assert refusal["user"] == OUTSIDER and [e.number for e in kept] == [1]
+    assert await desk.learned_entries() == []
+    assert "Jens Udbud" in str(update["blocks"]) and FAQ_WITHDRAW not in str(update["blocks"])
 
 
 # Injection -----------------------------------------------------------------------------------

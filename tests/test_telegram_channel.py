@@ -458,6 +458,95 @@ async def test_follow_ups_reminders_and_failed_deliveries_are_posted_under_the_t
     assert tested.errors == []
 
 
+async def test_publishing_a_ticket_with_two_questions_goes_by_the_question_line_replied_to(
+    make_bot: BotFactory, fake: FakeTelegram
+) -> None:
+    fake.members[500] = "member"
+    async with make_bot() as tested:
+        desk = tested.runtime.desk
+        await tested.say("/menneske Kan I tjekke vores faktura fra marts?")
+        await tested.say("/menneske Og den fra april?")
+        follow_up_line = fake.sent_message(STAFF_CHAT)
+        await tested.deliver(
+            message=fake.message(
+                "Vi ser på det.", sender=KAREN, chat_id=STAFF_CHAT, reply_to=follow_up_line
+            )
+        )
+        thanks = fake.sent_message(STAFF_CHAT)
+        await tested.deliver(  # a reply to the thanks shows no question: which one?
+            message=fake.message(
+                "/faq Begge er betalt.", sender=KAREN, chat_id=STAFF_CHAT, reply_to=thanks
+            )
+        )
+        which = fake.sent_to(STAFF_CHAT)[-1]["text"]
+        await tested.deliver(
+            message=fake.message(
+                "/faq Fakturaer betales inden for 30 dage.\nogså: when is my invoice paid?",
+                sender=KAREN,
+                chat_id=STAFF_CHAT,
+                reply_to=follow_up_line,
+            )
+        )
+        published = fake.sent_message(STAFF_CHAT)
+        [entry] = await desk.learned_entries()
+
+    assert which == text("staff_which_question_telegram", "da", ticket=1, count=2)
+    assert entry.texts["da"].question == "Og den fra april?"
+    assert entry.texts["en"].question == "when is my invoice paid?"
+    assert entry.texts["da"].answer == "Fakturaer betales inden for 30 dage."
+    assert published["text"] == text("staff_published", "da", ticket=1, entry="learned-1", number=1)
+    assert buttons(published) == [(text("staff_faq_withdraw_button", "da"), "w:1")]
+    assert tested.errors == []
+
+
+async def test_staff_list_correct_and_withdraw_learned_answers_from_the_group(
+    make_bot: BotFactory, fake: FakeTelegram
+) -> None:
+    fake.members[500] = "member"
+    fake.members[666] = "left"
+    async with make_bot() as tested:
+        desk = tested.runtime.desk
+        await tested.say("/menneske Hvem godkender vores fakturaer?")
+        await tested.deliver(
+            message=fake.message(
+                "/faq Den enhed, der har bestilt.",
+                sender=KAREN,
+                chat_id=STAFF_CHAT,
+                reply_to=fake.sent_message(STAFF_CHAT),
+            )
+        )
+        confirmation = fake.sent_message(STAFF_CHAT)
+
+        async def staff_says(words: str, sender: dict[str, Any] = KAREN) -> str:
+            await tested.deliver(message=fake.message(words, sender=sender, chat_id=STAFF_CHAT))
+            return fake.sent_to(STAFF_CHAT)[-1]["text"]
+
+        listed = await staff_says("/faq liste")
+        refused = await staff_says("/faq fjern 1", sender=MALLORY)
+        corrected = await staff_says(
+            "/faq ret 1 Den enhed, der har bestilt varen.\nalso: who approves our invoices?"
+        )
+        [entry] = await desk.learned_entries()
+        await tested.press(confirmation, "w:1", sender=MALLORY)
+        still = await desk.learned_entries()
+        await tested.press(confirmation, "w:1", sender=KAREN)
+        withdrawn = fake.sent_to(STAFF_CHAT)[-1]["text"]
+        gone = await desk.learned_entries()
+        empty = await staff_says("/faq list")
+
+    assert "learned-1" in listed and "Hvem godkender vores fakturaer?" in listed
+    assert refused == text("staff_refused", "da")
+    assert corrected == text("staff_faq_edited", "da", entry="learned-1")
+    assert entry.texts["da"].answer == "Den enhed, der har bestilt varen."
+    assert entry.texts["en"].question == "who approves our invoices?"
+    assert [e.number for e in still] == [1]  # Mallory's press changed nothing
+    assert withdrawn == text("staff_faq_withdrawn", "da", entry="learned-1")
+    assert fake.called("editMessageReplyMarkup", message_id=confirmation["message_id"])
+    assert gone == []
+    assert empty == text("staff_faq_none", "da")
+    assert tested.errors == []
+
+
 async def test_the_log_names_the_chat_id_of_a_group_the_bot_joins(
     make_bot: BotFactory, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
