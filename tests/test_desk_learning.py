@@ -173,3 +173,16 @@ async def test_export_is_in_the_pack_faq_format(desk: EscalationDesk) -> None:
     assert loaded.problems == []
     [entry] = loaded.records
     assert (entry.id, entry.texts["da"].answer) == ("learned-1", "Indkøb og Udbud på 89 40 60 00.")
+
+
+async def test_the_same_answer_to_another_ticket_teaches_the_entry_that_wording(
+    desk: EscalationDesk,
+) -> None:
+    first = await desk.open_ticket("Må vi tage hund med til informationsmødet?", "da", asker("1"))
+    later = await desk.open_ticket("Er hunde tilladt ved orienteringsmøder?", "da", asker("2"))
+    await desk.answer(first.id, STAFF, "/faq Kun førerhunde.")
+    again = await desk.answer(later.id, STAFF, "/faq Kun førerhunde.")
+
+    [entry] = await desk.learned_entries()
+    assert again.published_now == entry.number == 1
+    assert entry.texts["da"].alternates == ("Er hunde tilladt ved orienteringsmøder?",)

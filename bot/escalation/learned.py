@@ -246,19 +246,18 @@ def publish_answer(
     """Make a ticket's answer a learned entry for ``questions`` (the first is its question,
     the rest phrasings) plus the ``also`` phrasings; returns the entry's number.
 
-    Publishing exactly this answer of this ticket again adds any new questions
-    and phrasings to the existing entry instead of making a second copy (staff
-    may confirm a further question of the ticket, or press the button after
-    replying).
+    Publishing exactly the answer of an entry that stands adds the questions and
+    phrasings to it instead of making a second copy: staff may confirm a further
+    question of the ticket, press the button after replying, or give a later
+    asker who put the question differently the same answer, which then teaches
+    the bot that wording too.
     """
     wanted = [redact_contacts(q.strip()) for q in questions if q.strip()]
     extra = [*wanted[1:], *(p.strip() for p in also)]
     existing = session.scalar(
-        select(LearnedFaq).where(
-            LearnedFaq.ticket_id == ticket.id,
-            LearnedFaq.answer == answer,
-            LearnedFaq.withdrawn_at.is_(None),
-        )
+        select(LearnedFaq)
+        .where(LearnedFaq.answer == answer, LearnedFaq.withdrawn_at.is_(None))
+        .order_by(LearnedFaq.ticket_id != ticket.id, LearnedFaq.id)
     )
     if existing is not None:
         if _add_phrasings(session, existing, [*wanted[:1], *extra]):
@@ -271,7 +270,7 @@ def publish_answer(
                 "faq_edited",
                 ticket.id,
                 actor=staff.display,
-                detail={"learned": existing.id, "changed": ["phrasings"]},
+                detail={"learned": existing.id, "changed": ["phrasings"], "from": ticket.id},
             )
         return existing.id
     question = wanted[0] if wanted else redact_contacts(ticket.question)
