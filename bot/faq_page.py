@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.escalation.views import LearnedView
 from bot.escalation.workdays import COPENHAGEN
-from bot.texts import text
+from bot.texts import long_date, text
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem;
@@ -55,10 +55,12 @@ def faq_page(entries: Sequence[LearnedView], generated: datetime) -> str:
 
 
 def _article(entry: LearnedView) -> str:
+    language = entry.language
     answered = _day(entry.published_at)
-    when = text("learned_source", entry.language, date=answered)
+    when = text("learned_source", language, date=long_date(answered, language))
     if entry.updated_at is not None and _day(entry.updated_at) != answered:
-        when += text("learned_corrected", entry.language, date=_day(entry.updated_at))
+        corrected = long_date(_day(entry.updated_at), language)
+        when += text("learned_corrected", language, date=corrected)
     paragraphs = "".join(
         f"<p>{_escape(part).replace(chr(10), '<br>')}</p>"
         for part in entry.answer.split("\n\n")
@@ -73,8 +75,8 @@ def _article(entry: LearnedView) -> str:
     )
 
 
-def _day(moment: datetime) -> str:
-    return moment.astimezone(COPENHAGEN).date().isoformat()
+def _day(moment: datetime) -> date:
+    return moment.astimezone(COPENHAGEN).date()
 
 
 def _escape(value: str) -> str:

@@ -158,7 +158,8 @@ class LearnedEntry(FaqEntry):
     that askers of both languages find it. ``answer_language`` is the
     language the answer is written in, whatever language it is found by;
     ``answered_on`` (and ``updated_on`` after a correction) is the day staff
-    gave the answer, which every reply citing it shows.
+    gave the answer, which every reply citing it shows; ``dates.as_of`` is the
+    later of the two, the day the answer was last stated.
     """
 
     number: int = 0

@@ -11,6 +11,7 @@ from bot.conversation import Action, Asker, Question, Reply
 from bot.escalation.views import StaffMember, TicketStatus
 from bot.escalation.workdays import COPENHAGEN
 from bot.runtime import Runtime
+from bot.texts import long_date
 from knowledge.model import Citation
 
 pytestmark = pytest.mark.model
@@ -194,7 +195,7 @@ async def test_published_staff_answer_is_given_to_the_next_asker(runtime: Runtim
     assert reply.action is Action.ANSWER
     assert "arrangøren" in reply.text
     [citation] = reply.citations
-    today = datetime.now(UTC).astimezone(COPENHAGEN).date().isoformat()
+    today = long_date(datetime.now(UTC).astimezone(COPENHAGEN).date(), "da")
     assert citation == Citation(f"Besvaret af Indkøb og Udbud den {today}", "")
 
 

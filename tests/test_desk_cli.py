@@ -14,6 +14,7 @@ import yaml
 from bot.cli import main
 from bot.escalation import Candidate, EscalationDesk, OutboxWorker, StaffMember, TicketStatus
 from bot.escalation.workdays import COPENHAGEN
+from bot.texts import long_date
 from tests.desk_support import (
     RecordingDeliverer,
     asker,
@@ -253,7 +254,7 @@ def test_faq_export_html_has_answers_and_dates_but_no_asker_data(
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
     assert "Hvad er grænsen for bygge? Mail: […]" in page
     assert "3,2 mio. kr. &lt;b&gt;ekskl.&lt;/b&gt; moms." in page
-    today = datetime.now(UTC).astimezone(COPENHAGEN).date().isoformat()
+    today = long_date(datetime.now(UTC).astimezone(COPENHAGEN).date(), "da")
     assert f"Besvaret af Indkøb og Udbud den {today}" in page
     assert "evaluation committee" not in page  # withdrawn
     for personal in ("a@b.dk", "asker-", "chat-1", "telegram", "Karen", "ticket"):

@@ -48,8 +48,11 @@ async def test_published_answers_become_learned_entries_without_the_asker(
     assert is_learned_source(danish.source_url)
     assert danish.source_url == "udbudsbot:learned/1"
     assert danish.answered_on == date(2025, 11, 24)
-    assert learned_citation(danish, "da").title == "Besvaret af Indkøb og Udbud den 2025-11-24"
-    assert learned_citation(danish, "en").title == "Answered by Indkøb og Udbud on 2025-11-24"
+    assert (
+        learned_citation(danish, "da").title == "Besvaret af Indkøb og Udbud den 24. november 2025"
+    )
+    assert learned_citation(danish, "en").title == "Answered by Indkøb og Udbud on 24 November 2025"
+    assert danish.dates.as_of == date(2025, 11, 24)
     assert lots.texts["en"].answer == "Only where the tender is split into lots."
     assert (await desk.ticket(english.id)).answer == "Only where the tender is split into lots."
 
@@ -108,7 +111,8 @@ async def test_another_worker_sees_new_corrected_and_withdrawn_entries_by_pollin
     assert corrected.texts["da"].answer == "Rettet svar om gebyrer"
     assert corrected.texts["en"].question == "fee for invoices"
     assert corrected.updated_on == date(2025, 11, 26)
-    assert learned_citation(corrected, "da").title.endswith("(rettet 2025-11-26)")
+    assert learned_citation(corrected, "da").title.endswith("(rettet 26. november 2025)")
+    assert corrected.dates.as_of == date(2025, 11, 26)
     assert changed.withdrawn == ("learned-2",)
     assert await other.learned_changes(after=changed.revision) == LearnedChanges(changed.revision)
     # A worker starting now gets only what stands.

@@ -135,7 +135,8 @@ def from_learned(reply: dict[str, Any], answer: str) -> bool:
         and reply["text"].startswith(answer)
         and len(citations) == 1
         and citations[0]["url"] == ""
-        and citations[0]["title"].startswith(("Besvaret af Indkøb og Udbud den 20", "Answered by"))
+        and citations[0]["title"].startswith(("Besvaret af Indkøb og Udbud den ", "Answered by"))
+        and citations[0]["title"][-4:].isdigit()  # ends with the year
     )
 
 
@@ -360,8 +361,8 @@ async def test_staff_teach_the_bot_in_telegram_and_slack_and_a_new_worker_answer
         worker.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(worker.wait(), 30) == 0
 
-    danish = "Besvaret af Indkøb og Udbud den 20"
-    english = "Answered by Indkøb og Udbud on 20"
+    danish = "Besvaret af Indkøb og Udbud den "
+    english = "Answered by Indkøb og Udbud on "
     assert all(FEES_ANSWER in reply for reply in on_telegram)
     assert [danish in reply for reply in on_telegram] == [True, True, False]
     assert english in on_telegram[2] and "only available in Danish" in on_telegram[2]

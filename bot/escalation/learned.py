@@ -43,8 +43,8 @@ from bot.escalation.staff import StaffCheck
 from bot.escalation.views import LearnedView, StaffMember
 from bot.escalation.workdays import COPENHAGEN
 from bot.language import LanguageDetector
-from bot.texts import text
-from knowledge.model import Citation, FaqText, LearnedEntry
+from bot.texts import long_date, text
+from knowledge.model import Citation, Dates, FaqText, LearnedEntry
 
 PUBLISH_PREFIX = "/faq "
 _PUBLISH = re.compile(r"/faq(?:\s+|$)", re.IGNORECASE)
@@ -97,10 +97,10 @@ def is_learned_source(url: str) -> bool:
 
 def learned_citation(entry: LearnedEntry, language: str) -> Citation:
     """The citation "answered by Indkøb og Udbud on DATE" (and a correction's day)."""
-    answered = entry.answered_on.isoformat() if entry.answered_on else "–"
+    answered = long_date(entry.answered_on, language) if entry.answered_on else "–"
     title = text("learned_source", language, date=answered)
     if entry.updated_on and entry.updated_on != entry.answered_on:
-        title += text("learned_corrected", language, date=entry.updated_on.isoformat())
+        title += text("learned_corrected", language, date=long_date(entry.updated_on, language))
     return Citation(title=title, url="")
 
 
@@ -384,6 +384,7 @@ def learned_entry(row: LearnedFaq, phrasings: Sequence[tuple[str, str]] = ()) ->
         source_url=f"{LEARNED_SOURCE_PREFIX}{row.id}",
         tags=(LEARNED_TAG,),
         learned=True,
+        dates=Dates(as_of=_local_day(row.updated_at or row.created_at)),
         number=row.id,
         answer_language=row.answer_language,
         answered_on=_local_day(row.created_at),
