@@ -205,13 +205,14 @@ class Assistant:
             ):
                 return await watch.watch_reply(self._desk, recognised, language, asker)
         session.last_question = message
-        if intents.asks_about_own_case(message):
+        own_case = intents.asks_about_own_case(message)
+        if own_case or intents.asks_private_bid_help(message):
             session.hits = self._index.search(message, k=5, language=session.written)
             learned = self._learned_answer(session.hits, message, language)
             if learned is not None:
                 return learned
-            return await self._escalate(message, language, asker, session.hits)
-        if intents.asks_private_bid_help(message):
+            if own_case:
+                return await self._escalate(message, language, asker, session.hits)
             return self._redirect(language, self._mentioned_tender(message, session.written))
         hits = self._index.search(message, k=8, language=session.written)
         session.hits = hits
@@ -270,8 +271,9 @@ class Assistant:
 
     def _learned_answer(self, hits: Sequence[Hit], message: str, language: str) -> Reply | None:
         """The answer staff already published for this question, when it is the confident
-        top hit: a rule that would send the question to a person (one's own case, future
-        tenders) yields to it, as a person has answered it, for everyone to see."""
+        top hit: a rule that would send the question to a person or to a tender's Q&A (one's
+        own case, future tenders, help with one's bid) yields to it, as a person has answered
+        it, for everyone to see."""
         top = hits[0] if hits else None
         learned = top is not None and isinstance(top.record, LearnedEntry)
         if top is not None and learned and top.confidence >= self._threshold:

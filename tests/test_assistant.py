@@ -200,17 +200,22 @@ async def test_published_staff_answer_is_given_to_the_next_asker(runtime: Runtim
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "first"),
     [
-        "Kan I tjekke, om vores firma står på listen over godkendte vinduespudsere?",
-        "Hvilke udbud kommer der inden for vinduespudsning i 2027?",
+        (
+            "Kan I tjekke, om vores firma står på listen over godkendte vinduespudsere?",
+            Action.ESCALATE,
+        ),
+        ("Hvilke udbud kommer der inden for vinduespudsning i 2027?", Action.ESCALATE),
+        ("Må vi aflevere vores tilbud på en USB-nøgle i stedet?", Action.REDIRECT),
     ],
-    ids=["own-case", "future-tenders"],
+    ids=["own-case", "future-tenders", "own-bid"],
 )
-async def test_a_rule_that_sends_a_question_to_a_person_yields_to_a_published_answer(
-    runtime: Runtime, question: str
+async def test_a_rule_that_sends_a_question_away_yields_to_a_published_answer(
+    runtime: Runtime, question: str, first: Action
 ):
-    escalated = await ask(runtime, question)
+    assert (await ask(runtime, question)).action is first
+    escalated = await ask(runtime, f"/menneske {question}")
     assert escalated.action is Action.ESCALATE
     answer = "Indkøb og Udbud offentliggør det på udbud.dk, når det er besluttet."
     await runtime.desk.answer(escalated.ticket_id, StaffMember.operator(), answer, publish=True)

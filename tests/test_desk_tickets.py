@@ -111,6 +111,13 @@ async def test_a_follow_up_joins_its_ticket_and_a_new_question_opens_one_beside_
     ]
     assert [t.id for t in await desk.open_tickets_of(asker("7"))] == [other.id, first.id]
 
+    repeat = await desk.open_ticket(
+        "  hvornår kommer RENGØRINGSUDBUDDET? ", "da", asker("7"), follow_up_of=first.id
+    )
+    assert (repeat.id, repeat.joined, repeat.repeat) == (first.id, True, True)
+    assert repeat.messages == second.messages  # nothing new for staff to read
+    assert len(notifier.tickets) == 4  # nor to be told about
+
     await desk.answer(first.id, STAFF, "I foråret.")
     after_answer = await desk.open_ticket(
         "Tak! Og hvem vinder?", "da", asker("7"), follow_up_of=first.id

@@ -62,7 +62,8 @@ class TicketDesk(StaffCheck):
         follow_up_of: int | None = None,
     ) -> TicketView:
         """Open a ticket for ``question``, or add it to the asker's open ticket
-        ``follow_up_of`` (``view.joined``); then notify staff.
+        ``follow_up_of`` (``view.joined``); then notify staff. A ``view.repeat`` of words
+        the ticket already holds is not added again, and staff are not told twice.
 
         A ticket to follow up that has been answered or closed meanwhile, or
         is not the asker's, gets a new ticket instead. The ticket is committed
@@ -78,7 +79,8 @@ class TicketDesk(StaffCheck):
             follow_up_of=follow_up_of,
         )
         view = await self._db(work)
-        await self._notify(lambda notifier: notifier.notify_ticket(view))
+        if not view.repeat:
+            await self._notify(lambda notifier: notifier.notify_ticket(view))
         return view
 
     async def open_tickets_of(self, asker: Asker) -> list[TicketView]:
@@ -114,11 +116,16 @@ class TicketDesk(StaffCheck):
             else None
         )
         if ticket is not None and ticket.asker_key == key and ticket.status == TicketStatus.OPEN:
-            session.add(FollowUp(ticket_id=ticket.id, text=question, created_at=now))
-            ticket.updated_at = now
-            add_audit(session, now, "joined", ticket.id, detail=_sources(candidates))
+            # The same words again add nothing for staff: the ticket keeps one copy.
+            said = {_said(text) for text in (ticket.question, *_follow_ups(session, ticket.id))}
+            repeat = _said(question) in said
+            if not repeat:
+                session.add(FollowUp(ticket_id=ticket.id, text=question, created_at=now))
+                ticket.updated_at = now
+            event = "repeated" if repeat else "joined"
+            add_audit(session, now, event, ticket.id, detail=_sources(candidates))
             session.flush()
-            return ticket_view(session, ticket)
+            return dataclasses.replace(ticket_view(session, ticket), joined=True, repeat=repeat)
         ticket = Ticket(
             status=TicketStatus.OPEN,
             language=language,
@@ -328,6 +335,11 @@ def ticket_view(session: Session, ticket: Ticket) -> TicketView:
         problem=problem,
         other_open=other_open,
     )
+
+
+def _said(text: str) -> str:
+    """A message as compared for repeats: case and spacing set aside."""
+    return " ".join(text.casefold().split())
 
 
 def _follow_ups(session: Session, ticket_id: int) -> tuple[str, ...]:

@@ -92,8 +92,10 @@ class TicketView:
     open tickets, which staff see beside this one. ``asker`` is a pseudonym
     (``asker-7f3a9c``), ``None`` once the asker's data has been erased.
     ``problem`` explains a stored field that could not be read (the raw value
-    stays in the database). ``published_now`` is the learned entry the answer
-    just given was published as (only on the view ``answer`` returns).
+    stays in the database). Only on the view that ``open_ticket`` returns,
+    ``joined`` says the message joined this open ticket (``repeat``: in words it
+    already held); only on the one ``answer`` returns, ``published_now`` is the
+    learned entry the answer was published as.
     """
 
     id: int
@@ -118,11 +120,8 @@ class TicketView:
     problem: str | None = None
     other_open: tuple[int, ...] = ()
     published_now: int | None = None
-
-    @property
-    def joined(self) -> bool:
-        """True when the last question joined an already open ticket."""
-        return bool(self.follow_ups)
+    joined: bool = False
+    repeat: bool = False
 
     @property
     def messages(self) -> tuple[str, ...]:
