@@ -26,13 +26,11 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.conversation import Action, Asker, Question
-from bot.escalation import EscalationDesk, StaffMember
+from bot.escalation import StaffMember
 from bot.escalation.workdays import COPENHAGEN, add_working_days
 from bot.reporting.report import build_report
-from bot.runtime import build_assistant
+from bot.runtime import start_runtime
 from index.dense import load_embedder
-from index.search import SearchIndex
-from knowledge.pack import load_knowledge
 
 START = datetime(2025, 11, 3, tzinfo=COPENHAGEN)
 DAYS = 28
@@ -142,14 +140,13 @@ def staff_delay(rng: random.Random, created: datetime) -> datetime | None:
     return add_working_days(created, days)
 
 
-async def simulate(settings: Settings, index_cache: Path, rng: random.Random) -> Clock:
-    knowledge = load_knowledge(settings.knowledge_dir)
-    embedder = load_embedder(settings.embedding_model)
-    index = SearchIndex.build(knowledge, embedder, cache_dir=index_cache)
-    desk = EscalationDesk.open(settings)
+async def simulate(settings: Settings, rng: random.Random) -> Clock:
+    runtime = start_runtime(settings)
+    desk, assistant = runtime.desk, runtime.assistant
+    assert desk is not None
     clock = Clock(START.astimezone(UTC))
     desk.clock = clock
-    assistant = build_assistant(settings, knowledge, index, desk)
+    scheduled: set[int] = set()
 
     pool = ANSWERABLE * 1 + UNANSWERABLE + OTHER
     texts = [text for text, _ in pool]
@@ -176,14 +173,14 @@ async def simulate(settings: Settings, index_cache: Path, rng: random.Random) ->
             if reply.action is Action.ANSWER and reply.record_ids and rng.random() < 0.35:
                 helpful = rng.random() < (0.55 if "udbud" in str(event.payload) else 0.85)
                 await desk.record_feedback(asker, helpful, reply.record_ids, None, reply.language)
-            if reply.ticket_id is not None:
-                ticket = await desk.ticket(reply.ticket_id)
-                answer_at = None if ticket.joined else staff_delay(rng, event.at)
+            if reply.ticket_id is not None and reply.ticket_id not in scheduled:
+                scheduled.add(reply.ticket_id)
+                answer_at = staff_delay(rng, event.at)
                 if answer_at is not None and answer_at < START + timedelta(days=DAYS):
                     order += 1
                     heapq.heappush(events, Event(answer_at, order, "answer", reply.ticket_id))
     finally:
-        desk.dispose()
+        runtime.close()
     clock.now = (START + timedelta(days=DAYS)).astimezone(UTC)
     return clock
 
@@ -196,15 +193,18 @@ def main() -> int:
         "--index-cache",
         type=Path,
         default=None,
-        help="embedding cache to reuse (default: the configured data dir's index cache)",
+        help="embedding cache to reuse, a data dir's index folder (default: the configured "
+        "data dir's)",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("bm25s").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="udbudsbot-sample-") as temp:
-        settings = Settings(data_dir=Path(temp) / "data", _env_file=None)  # type: ignore[call-arg]
-        index_cache = args.index_cache or Settings().index_cache_dir
-        clock = asyncio.run(simulate(settings, index_cache, random.Random(SEED)))
+        data_dir = args.index_cache.parent if args.index_cache else Settings().data_dir
+        settings = Settings(  # type: ignore[call-arg]
+            data_dir=data_dir, database_url=f"sqlite:///{Path(temp) / 'desk.db'}", _env_file=None
+        )
+        clock = asyncio.run(simulate(settings, random.Random(SEED)))
         out = args.out or Path(temp) / "report"
         embed = load_embedder(settings.embedding_model).encode
         written = build_report(settings, out, embed=embed, now=clock)
