@@ -16,9 +16,9 @@ from enum import StrEnum
 
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, NotStaffError
-from bot.escalation.learned import learned_id, split_phrasings
+from bot.escalation.learned import split_phrasings
 from bot.escalation.split import one_line
-from bot.escalation.views import LearnedView, StaffMember
+from bot.escalation.views import LearnedView, StaffMember, learned_id
 from bot.escalation.workdays import COPENHAGEN
 from bot.texts import text
 

@@ -42,9 +42,8 @@ from bot.channels.slack_blocks import (
 )
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, NotStaffError, WhichQuestionError
-from bot.escalation.learned import learned_id
 from bot.escalation.notes import is_internal_note
-from bot.escalation.views import StaffMember, TicketView
+from bot.escalation.views import StaffMember, TicketView, learned_id
 from bot.staff_faq import parse_faq_command, run_faq_command
 from bot.texts import text
 
@@ -302,19 +301,14 @@ class SlackStaff:
         await self._confirm(view, thread)
 
     async def _confirm(self, view: TicketView, thread_ts: str) -> None:
+        notice = view.answered_note(self._language)
         number = view.published_now
-        if number is None:
-            notice = text("staff_answered", self._language, ticket=view.id)
-            await self._post(notice_message(notice), thread_ts)
-            return
-        notice = text(
-            "staff_published",
-            self._language,
-            ticket=view.id,
-            entry=learned_id(number),
-            number=number,
+        message = (
+            notice_message(notice)
+            if number is None
+            else published_message(notice, number, self._language)
         )
-        await self._post(published_message(notice, number, self._language), thread_ts)
+        await self._post(message, thread_ts)
 
     async def withdraw(self, number: int, user_id: str, ts: str, blocks: list[Block]) -> None:
         """The button under a "published" confirmation: withdraw the entry, then say who did."""

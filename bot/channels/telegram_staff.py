@@ -33,9 +33,8 @@ from bot.channels.telegram_render import (
 from bot.channels.telegram_send import NO_PREVIEW, answer_button, retrying
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, NotStaffError, WhichQuestionError
-from bot.escalation.learned import learned_id
 from bot.escalation.notes import is_internal_note
-from bot.escalation.views import StaffMember, TicketView
+from bot.escalation.views import StaffMember, TicketView, learned_id
 from bot.staff_faq import parse_faq_command, run_faq_command
 from bot.texts import text
 
@@ -156,19 +155,9 @@ class TelegramStaffRoom:
         """Thank the staff member; a published answer gets a button that withdraws it again.
         A reply to the confirmation adds to the answer, like a reply to the ticket."""
         number = view.published_now
-        if number is None:
-            notice = text("staff_answered", self._language, ticket=view.id)
-            await self._post(view.id, escape(notice), anchor)
-            return
-        notice = text(
-            "staff_published",
-            self._language,
-            ticket=view.id,
-            entry=learned_id(number),
-            number=number,
-        )
-        keyboard = withdraw_keyboard(number, self._language)
-        await self._post(view.id, escape(notice), anchor, keyboard=keyboard)
+        keyboard = withdraw_keyboard(number, self._language) if number is not None else None
+        notice = escape(view.answered_note(self._language))
+        await self._post(view.id, notice, anchor, keyboard=keyboard)
 
     async def take_command(self, message: Message) -> bool:
         """``/faq liste``, ``/faq ret N …`` or ``/faq fjern N``; False if it is none of them."""

@@ -18,7 +18,8 @@ from typing import Any
 
 from bot.config import Settings
 from bot.escalation import DeskError, EscalationDesk, StaffMember, TicketStatus, TicketView
-from bot.escalation.learned import learned_id, strip_publish_prefix
+from bot.escalation.learned import strip_publish_prefix
+from bot.escalation.views import learned_id
 
 AUDIT_COLUMNS = (
     "time",

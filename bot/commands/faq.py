@@ -19,8 +19,8 @@ from typing import Any
 
 from bot.commands.escalations import run_on_desk
 from bot.escalation import EscalationDesk, StaffMember
-from bot.escalation.learned import faq_yaml, learned_id, parse_learned_number
-from bot.escalation.views import LearnedView
+from bot.escalation.learned import faq_yaml, parse_learned_number
+from bot.escalation.views import LearnedView, learned_id
 from bot.faq_page import faq_page
 
 

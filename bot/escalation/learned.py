@@ -40,7 +40,7 @@ from bot.escalation.errors import (
 from bot.escalation.privacy import redact_contacts
 from bot.escalation.schema import LearnedFaq, LearnedPhrasing, Meta, Ticket
 from bot.escalation.staff import StaffCheck
-from bot.escalation.views import LearnedView, StaffMember
+from bot.escalation.views import LearnedView, StaffMember, learned_id
 from bot.escalation.workdays import COPENHAGEN
 from bot.language import LanguageDetector
 from bot.texts import long_date, text
@@ -79,10 +79,6 @@ def split_phrasings(answer: str) -> tuple[str, tuple[str, ...]]:
         elif match.group(1):
             phrasings.append(match.group(1))
     return "\n".join(kept).strip(), tuple(phrasings)
-
-
-def learned_id(number: int) -> str:
-    return f"learned-{number}"
 
 
 def parse_learned_number(value: str) -> int | None:
@@ -190,17 +186,7 @@ class LearnedEntryDesk(StaffCheck):
             if _add_phrasings(session, row, also):
                 changed.append("phrasings")
             if changed:
-                row.updated_at = now
-                row.updated_by = staff.display
-                row.revision = next_revision(session)
-                add_audit(
-                    session,
-                    now,
-                    "faq_edited",
-                    row.ticket_id,
-                    actor=staff.display,
-                    detail={"learned": row.id, "changed": changed},
-                )
+                _corrected(session, row, staff, now, changed=changed)
             session.flush()
             return _view(row, _phrasings(session, [row.id]).get(row.id, ()))
 
@@ -218,15 +204,7 @@ class LearnedEntryDesk(StaffCheck):
                 raise LearnedWithdrawnError(number)
             row.withdrawn_at = now
             row.withdrawn_by = staff.display
-            row.revision = next_revision(session)
-            add_audit(
-                session,
-                now,
-                "faq_withdrawn",
-                row.ticket_id,
-                actor=staff.display,
-                detail={"learned": row.id},
-            )
+            _changed(session, row, "faq_withdrawn", staff, now)
             session.flush()
             return _view(row, _phrasings(session, [row.id]).get(row.id, ()))
 
@@ -261,17 +239,7 @@ def publish_answer(
     )
     if existing is not None:
         if _add_phrasings(session, existing, [*wanted[:1], *extra]):
-            existing.updated_at = now
-            existing.updated_by = staff.display
-            existing.revision = next_revision(session)
-            add_audit(
-                session,
-                now,
-                "faq_edited",
-                ticket.id,
-                actor=staff.display,
-                detail={"learned": existing.id, "changed": ["phrasings"], "from": ticket.id},
-            )
+            _corrected(session, existing, staff, now, changed=["phrasings"], ticket=ticket.id)
         return existing.id
     question = wanted[0] if wanted else redact_contacts(ticket.question)
     language = detect_language(question, ticket.language)
@@ -297,6 +265,23 @@ def publish_answer(
         detail={"learned": learned.id, "questions": len(wanted) or 1, "phrasings": len(also)},
     )
     return learned.id
+
+
+def _corrected(
+    session: Session, row: LearnedFaq, staff: StaffMember, now: datetime, **detail: Any
+) -> None:
+    row.updated_at = now
+    row.updated_by = staff.display
+    _changed(session, row, "faq_edited", staff, now, **detail)
+
+
+def _changed(
+    session: Session, row: LearnedFaq, event: str, staff: StaffMember, now: datetime, **detail: Any
+) -> None:
+    """Give a changed entry the next revision (so every worker polls it) and audit it."""
+    row.revision = next_revision(session)
+    detail = {"learned": row.id, **detail}
+    add_audit(session, now, event, row.ticket_id, actor=staff.display, detail=detail)
 
 
 def next_revision(session: Session) -> int:

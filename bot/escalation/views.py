@@ -32,6 +32,11 @@ class TicketStatus(StrEnum):
         return self in (TicketStatus.CLOSED, TicketStatus.EXPIRED)
 
 
+def learned_id(number: int) -> str:
+    """The record id of learned FAQ entry ``number`` (what staff and the index call it)."""
+    return f"learned-{number}"
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A record the bot considered but was not confident enough to answer with."""
@@ -138,6 +143,14 @@ class TicketView:
             asker=self.asker or "–",
             platform=self.platform,
         )
+
+    def answered_note(self, language: str) -> str:
+        """Staff's thanks for the answer just given (and the entry it was published as)."""
+        number = self.published_now
+        if number is None:
+            return text("staff_answered", language, ticket=self.id)
+        entry = learned_id(number)
+        return text("staff_published", language, ticket=self.id, entry=entry, number=number)
 
     def other_open_note(self, language: str) -> str:
         """The asker's other open tickets, named beside this one for staff."""
