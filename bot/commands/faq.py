@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="show one entry in full")
-    show.add_argument("number", type=_number, metavar="N")
+    show.add_argument("number", type=_number, metavar="N", help="the entry (3 or learned-3)")
     show.set_defaults(handler=_show)
 
     edit = commands.add_parser(
@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "again; the next askers get the corrected one."
         ),
     )
-    edit.add_argument("number", type=_number, metavar="N")
+    edit.add_argument("number", type=_number, metavar="N", help="the entry (3 or learned-3)")
     edit.add_argument("--answer", metavar="TEXT", help="the corrected answer")
     edit.add_argument("--question", metavar="TEXT", help="the question, worded anew")
     edit.add_argument(
@@ -71,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     withdraw = commands.add_parser(
         "withdraw", help="withdraw an entry: the bot never answers with it again"
     )
-    withdraw.add_argument("number", type=_number, metavar="N")
+    withdraw.add_argument("number", type=_number, metavar="N", help="the entry (3 or learned-3)")
     withdraw.set_defaults(handler=_withdraw)
 
     export = commands.add_parser(
@@ -197,7 +197,8 @@ def _one_line(entry: LearnedView) -> str:
         if entry.answer_language == entry.language
         else f"{entry.language}→{entry.answer_language}"
     )
-    extra = f" (+{len(entry.phrasings)} phrasings)" if entry.phrasings else ""
+    count = len(entry.phrasings)
+    extra = f" (+{count} phrasing{'s' * (count > 1)})" if count else ""
     state = f"  [withdrawn {_when(entry.withdrawn_at)}]" if entry.withdrawn else ""
     return (
         f"{learned_id(entry.number):<11} {entry.published_at.astimezone():%Y-%m-%d}  "
