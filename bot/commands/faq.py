@@ -198,7 +198,7 @@ def _one_line(entry: LearnedView) -> str:
         else f"{entry.language}→{entry.answer_language}"
     )
     count = len(entry.phrasings)
-    extra = f" (+{count} phrasing{'s' * (count > 1)})" if count else ""
+    extra = f" (+{count} {'phrasing' if count == 1 else 'phrasings'})" if count else ""
     state = f"  [withdrawn {_when(entry.withdrawn_at)}]" if entry.withdrawn else ""
     return (
         f"{learned_id(entry.number):<11} {entry.published_at.astimezone():%Y-%m-%d}  "
