@@ -70,6 +70,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Back to 0002; fails while an asker has two open tickets (close one first)."""
     op.execute(f"DELETE FROM desk_meta WHERE key = '{LEARNED_REVISION}'")
     op.drop_table("learned_faq_phrasings")
     op.drop_index("ix_learned_faq_revision", table_name="learned_faq")
