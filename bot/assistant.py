@@ -43,15 +43,7 @@ from bot.scope import ScopeChecker
 from bot.texts import CONTACT_SOURCE, text
 from bot.watch import replies as watch
 from index.search import Hit, SearchIndex
-from knowledge.model import (
-    Citation,
-    Kind,
-    KnowledgeBase,
-    LearnedEntry,
-    Passage,
-    Record,
-    Tender,
-)
+from knowledge.model import Citation, Kind, KnowledgeBase, LearnedEntry, Passage, Record, Tender
 
 MAX_QUESTION_CHARS = 1000
 PICK_PREFIX = "pick:"
