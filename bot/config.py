@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     stale_after_months: int = Field(default=24, ge=1)
     """A fact whose ``as_of`` is older than this is listed for review (knowledge check, report)."""
     learned_poll_seconds: float = Field(default=10.0, gt=0)
+    delivery_give_up_hours: float = Field(default=24.0, gt=0)
     public_url: str | None = None
     http_port: int = Field(default=8080, ge=0, le=65535)
     log_level: str = "INFO"

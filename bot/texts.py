@@ -424,8 +424,14 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Case #{ticket} is still waiting for an answer: “{question}”",
     },
     "staff_delivery_failed": {
-        "da": "Svaret på sag #{ticket} kunne ikke leveres til spørgeren: {reason}",
-        "en": "The answer to case #{ticket} could not be delivered to the asker: {reason}",
+        "da": "En besked om sag #{ticket} kunne ikke leveres til spørgeren: {reason}",
+        "en": "A message about case #{ticket} could not be delivered to the asker: {reason}",
+    },
+    "staff_reply_undelivered": {
+        "da": "Et svar fra botten til {asker} ({platform}) kunne ikke leveres: {reason}. "
+        "Det begyndte: «{preview}»",
+        "en": "A reply from the bot to {asker} ({platform}) could not be delivered: {reason}. "
+        "It began: “{preview}”",
     },
     "staff_answered": {
         "da": "Tak! Svaret på sag #{ticket} sendes til spørgeren.",

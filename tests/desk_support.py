@@ -18,7 +18,7 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +29,19 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.conversation import Asker
-from bot.escalation import EscalationDesk, OutboxWorker, StaffMember, TicketStatus, TicketView
+from bot.escalation import (
+    Deliverer,
+    DeliveryFailure,
+    EscalationDesk,
+    EventHandler,
+    Inbox,
+    OutboxMessage,
+    OutboxWorker,
+    ReceivedEvent,
+    StaffMember,
+    TicketStatus,
+    TicketView,
+)
 from bot.escalation.schema import PENDING, Delivery
 from bot.escalation.views import Candidate
 
@@ -127,7 +139,7 @@ class RecordingNotifier:
 
     tickets: list[TicketView] = field(default_factory=list)
     reminders: list[TicketView] = field(default_factory=list)
-    failures: list[tuple[TicketView, str]] = field(default_factory=list)
+    failures: list[DeliveryFailure] = field(default_factory=list)
 
     async def notify_ticket(self, ticket: TicketView) -> None:
         self.tickets.append(ticket)
@@ -135,21 +147,45 @@ class RecordingNotifier:
     async def notify_reminder(self, ticket: TicketView) -> None:
         self.reminders.append(ticket)
 
-    async def notify_delivery_failed(self, ticket: TicketView, reason: str) -> None:
-        self.failures.append((ticket, reason))
+    async def notify_delivery_failed(self, failure: DeliveryFailure) -> None:
+        self.failures.append(failure)
 
 
 @dataclass
 class RecordingDeliverer:
-    """Records what askers received; raises the queued errors first."""
+    """Records what askers received (whom, the text, its language); raises the queued errors
+    first."""
 
     sent: list[tuple[Asker, str, str]] = field(default_factory=list)
     errors: list[Exception] = field(default_factory=list)
 
-    async def deliver(self, asker: Asker, text: str, language: str) -> None:
+    async def deliver(self, message: OutboxMessage) -> None:
         if self.errors:
             raise self.errors.pop(0)
-        self.sent.append((asker, text, language))
+        self.sent.append((message.asker, message.text, message.language))
+
+
+@dataclass
+class EchoHandler:
+    """A channel's event handler for tests: a payload ``{"user": …, "text": …}`` is a question,
+    answered with ``Svar: <text>`` to that user; ``{"user": …}`` alone needs no reply."""
+
+    handled: list[str] = field(default_factory=list)
+    errors: list[Exception] = field(default_factory=list)
+
+    async def handle(self, event: ReceivedEvent) -> Sequence[OutboxMessage]:
+        if self.errors:
+            raise self.errors.pop(0)
+        self.handled.append(event.event_id)
+        question = event.payload.get("text")
+        if question is None:
+            return []
+        return [OutboxMessage(asker(str(event.payload["user"])), f"Svar: {question}", "da")]
+
+
+def inbox_for(desk: EscalationDesk, handler: EventHandler, deliverer: Deliverer) -> Inbox:
+    """An inbox for Telegram events with its own outbox worker."""
+    return Inbox(desk, OutboxWorker(desk, {"telegram": deliverer}), {"telegram": handler})
 
 
 def pending_deliveries(desk: EscalationDesk) -> int:
@@ -169,9 +205,10 @@ class FileDeliverer:
         self.worker = worker
         self.delay = delay
 
-    async def deliver(self, asker: Asker, text: str, language: str) -> None:
+    async def deliver(self, message: OutboxMessage) -> None:
         await asyncio.sleep(self.delay)
-        line = json.dumps({"worker": self.worker, "user": asker.user_id, "text": text}) + "\n"
+        line = json.dumps({"worker": self.worker, "user": message.user_id, "text": message.text})
+        line += "\n"
         with self.out.open("a", encoding="utf-8") as handle:
             handle.write(line)
             handle.flush()
@@ -184,8 +221,8 @@ class HangingDeliverer:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    async def deliver(self, asker: Asker, text: str, language: str) -> None:
-        self.marker.write_text(asker.user_id)
+    async def deliver(self, message: OutboxMessage) -> None:
+        self.marker.write_text(message.user_id)
         await asyncio.Event().wait()
 
 

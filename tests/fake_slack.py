@@ -3,14 +3,19 @@
 Like slack-bolt's own ``tests/mock_web_api_server``: an aiohttp server that
 answers the Web API methods the channel calls (``auth.test``,
 ``chat.postMessage`` …), records every call, and can be told to fail a
-method for a channel. It also offers Socket Mode (``apps.connections.open``
-and a WebSocket that sends envelopes and collects acknowledgements).
+method: with Slack's error for a channel (``fail``), with an HTTP error such
+as 503 or 429 with ``Retry-After`` for the next calls or until it recovers
+(``fail_next``, ``go_down``), or at random like a flaky network
+(``make_flaky``, for the chaos benchmark). It also offers Socket Mode
+(``apps.connections.open`` and a WebSocket that sends envelopes and collects
+acknowledgements).
 
 ``SlackHarness`` wires the real pieces together: a ``Runtime`` on the
 shipped knowledge with the bundled embedding model, a fresh SQLite desk,
 ``SlackChannel`` with bolt's ``AsyncApp`` and ``AsyncWebClient``, the shared
-``Server`` (routes, outbox), and an aiohttp test client that posts events
-signed the way Slack signs them. The benchmark uses the same pieces.
+``Server`` (routes, inbox, outbox and their loops), and an aiohttp test
+client that posts events signed the way Slack signs them. The benchmarks use
+the same fake API.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ import asyncio
 import copy
 import itertools
 import json
+import random
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +44,8 @@ from bot.channels.slack_blocks import PUBLISH_ALSO, PUBLISH_INPUT, PUBLISH_QUEST
 from bot.config import Settings
 from bot.conversation import Asker
 from bot.escalation.desk import EscalationDesk
-from bot.escalation.interfaces import Deliverer, StaffNotifier
+from bot.escalation.inbox import Inbox
+from bot.escalation.interfaces import Deliverer, OutboxMessage, ReceivedEvent, StaffNotifier
 from bot.runtime import Runtime, build_assistant
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
@@ -57,6 +64,33 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    status: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class HttpFailure:
+    """An HTTP error instead of an answer (503, or 429 with ``Retry-After`` seconds)."""
+
+    status: int = 503
+    retry_after: float | None = None
+
+    def response(self) -> web.Response:
+        headers = {"Retry-After": f"{self.retry_after:g}"} if self.retry_after is not None else {}
+        if self.status == 429:
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers=headers
+            )
+        return web.Response(status=self.status, text="Service Unavailable", headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class Flakiness:
+    """Random failures of a method: a share answered 503, a share rate-limited (429)."""
+
+    unavailable: float
+    rate_limited: float
+    retry_after: float
+    random: random.Random
 
 
 class FakeSlackApi:
@@ -67,6 +101,9 @@ class FakeSlackApi:
         self.members: list[str] = list(STAFF)
         self.names: dict[str, str] = {"U0STAFF01": "Karen Indkøb", "U0STAFF02": "Jens Udbud"}
         self.failures: dict[tuple[str, str], str] = {}
+        self.http_failures: dict[str, list[HttpFailure]] = {}
+        self.down: dict[str, HttpFailure] = {}
+        self.flaky: dict[str, Flakiness] = {}
         self.gates: dict[str, asyncio.Event] = {}
         self.socket_envelopes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.socket_acks: list[dict[str, Any]] = []
@@ -95,15 +132,56 @@ class FakeSlackApi:
         """Make ``method`` answer ``{"ok": false, "error": error}`` for ``channel``."""
         self.failures[(method, channel)] = error
 
+    def fail_next(self, method: str, failure: HttpFailure, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with an HTTP error."""
+        self.http_failures.setdefault(method, []).extend([failure] * times)
+
+    def go_down(self, method: str, failure: HttpFailure | None = None) -> None:
+        """Answer every call of ``method`` with an HTTP error (503) until ``recover``."""
+        self.down[method] = failure or HttpFailure()
+
+    def recover(self, method: str) -> None:
+        self.down.pop(method, None)
+
+    def make_flaky(
+        self,
+        method: str,
+        unavailable: float,
+        rate_limited: float,
+        retry_after: float = 1.0,
+        seed: int = 15,
+    ) -> None:
+        """Fail a share of the calls of ``method`` with 503 and another with 429."""
+        self.flaky[method] = Flakiness(unavailable, rate_limited, retry_after, random.Random(seed))
+
+    def _http_failure(self, method: str) -> HttpFailure | None:
+        queued = self.http_failures.get(method)
+        if queued:
+            return queued.pop(0)
+        if method in self.down:
+            return self.down[method]
+        flaky = self.flaky.get(method)
+        if flaky is not None:
+            draw = flaky.random.random()
+            if draw < flaky.unavailable:
+                return HttpFailure(503)
+            if draw < flaky.unavailable + flaky.rate_limited:
+                return HttpFailure(429, flaky.retry_after)
+        return None
+
     def hold(self, method: str) -> asyncio.Event:
         """Record calls of ``method`` but answer them only once the returned event is set."""
         gate = self.gates[method] = asyncio.Event()
         return gate
 
     def of(self, method: str) -> list[dict[str, Any]]:
-        """The parameters of every call of ``method`` so far; a posted message's parameters
-        also carry the ``ts`` the fake gave it."""
-        return [call.params for call in self.calls if call.method == method]
+        """The parameters of every call of ``method`` answered so far (not those failed with an
+        HTTP error); a posted message's parameters also carry the ``ts`` the fake gave it."""
+        return [call.params for call in self.calls if call.method == method and call.status == 200]
+
+    def failed(self, method: str) -> list[Call]:
+        """The calls of ``method`` that got an HTTP error."""
+        return [call for call in self.calls if call.method == method and call.status != 200]
 
     async def wait_for(
         self, method: str, count: int = 1, timeout: float = 20.0
@@ -139,6 +217,12 @@ class FakeSlackApi:
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        http_failure = self._http_failure(method)
+        if http_failure is not None:
+            self.calls.append(Call(method, params, status=http_failure.status))
+            async with self._changed:
+                self._changed.notify_all()
+            return http_failure.response()
         failure = self.failures.get((method, str(params.get("channel", ""))))
         result = (
             {"ok": False, "error": failure} if failure else self._result(method, params, request)
@@ -387,8 +471,8 @@ class RecordingDeliverer:
 
     sent: list[tuple[Asker, str, str]] = field(default_factory=list)
 
-    async def deliver(self, asker: Asker, text: str, language: str) -> None:
-        self.sent.append((asker, text, language))
+    async def deliver(self, message: OutboxMessage) -> None:
+        self.sent.append((message.asker, message.text, message.language))
 
 
 @dataclass
@@ -402,8 +486,11 @@ class OtherPlatform:
     def add_routes(self, app: web.Application) -> None:
         return None
 
-    async def start(self) -> None:
+    async def start(self, inbox: Inbox) -> None:
         return None
+
+    async def handle(self, event: ReceivedEvent) -> Sequence[OutboxMessage]:
+        return ()
 
     async def stop(self) -> None:
         return None
@@ -418,15 +505,19 @@ class SlackHarness:
         self.channel = SlackChannel(runtime)
         self.server = Server(runtime, [self.channel, *others])
         self.http: TestClient | None = None
+        self._running: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> SlackHarness:
         self.http = TestClient(TestServer(self.server.http_app(), host="127.0.0.1"))
         await self.http.start_server()
-        await self.channel.start()
+        await self.channel.start(self.server.inbox)
+        self._running = asyncio.create_task(self.server.run_until_stopped())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.channel.stop()
+        self.server.stop()
+        if self._running is not None:
+            await self._running
         if self.http is not None:
             await self.http.close()
 

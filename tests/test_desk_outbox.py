@@ -1,4 +1,5 @@
-"""The outbox: retries, permanent failures, leases, and exactly-once across real processes."""
+"""The outbox: retries, back-off and give-up age, order per conversation, permanent failures,
+leases, and exactly-once across real processes."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ import pytest
 from bot.conversation import Asker
 from bot.escalation import (
     EscalationDesk,
+    OutboxMessage,
     OutboxWorker,
     PermanentDeliveryError,
+    RateLimitedError,
     StaffMember,
     TicketStatus,
 )
@@ -42,6 +45,14 @@ async def _answered_ticket(
     return ticket.id
 
 
+def _queue(desk: EscalationDesk, *messages: OutboxMessage) -> None:
+    """Queue messages for whichever worker polls next, as the desk queues a staff answer."""
+    now = desk.clock()
+    desk.store.transaction(
+        lambda s: s.add_all(Delivery.queued(m, kind=m.kind, text=m.text, now=now) for m in messages)
+    )
+
+
 def _delivery(desk: EscalationDesk, ticket_id: int) -> Delivery:
     return desk.store.transaction(
         lambda s: s.query(Delivery).filter(Delivery.ticket_id == ticket_id).one()
@@ -53,7 +64,9 @@ async def test_transient_failures_are_retried_with_exponential_back_off(
 ) -> None:
     ticket_id = await _answered_ticket(desk)
     telegram = RecordingDeliverer(errors=[ConnectionError("timeout"), ConnectionError("502")])
-    worker = OutboxWorker(desk, {"telegram": telegram}, first_retry=timedelta(seconds=10))
+    worker = OutboxWorker(
+        desk, {"telegram": telegram}, first_retry=timedelta(seconds=10), jitter=lambda: 1.0
+    )
 
     assert await worker.process_once() == 1  # fails: next try in 10 s
     assert _delivery(desk, ticket_id).last_error == "ConnectionError: timeout"
@@ -70,6 +83,29 @@ async def test_transient_failures_are_retried_with_exponential_back_off(
     assert (await desk.ticket(ticket_id)).status is TicketStatus.DELIVERED
 
 
+async def test_back_off_is_spread_by_jitter(desk: EscalationDesk, clock: Clock) -> None:
+    """Messages that failed together come back spread over the second half of the pause."""
+    ticket_id = await _answered_ticket(desk)
+    telegram = RecordingDeliverer(errors=[ConnectionError("reset")])
+    worker = OutboxWorker(
+        desk, {"telegram": telegram}, first_retry=timedelta(seconds=10), jitter=lambda: 0.0
+    )
+    assert await worker.process_once() == 1
+    assert _delivery(desk, ticket_id).due_at == clock.now + timedelta(seconds=5)
+
+
+async def test_a_platforms_retry_after_is_honoured(desk: EscalationDesk, clock: Clock) -> None:
+    await _answered_ticket(desk)
+    telegram = RecordingDeliverer(errors=[RateLimitedError(30, "flood control")])
+    worker = OutboxWorker(desk, {"telegram": telegram}, jitter=lambda: 0.0)
+    assert await worker.process_once() == 1
+    clock.advance(seconds=29)
+    assert await worker.process_once() == 0  # the back-off alone would have tried by now
+    clock.advance(seconds=1)
+    assert await worker.process_once() == 1
+    assert len(telegram.sent) == 1
+
+
 async def test_permanent_failure_stops_and_tells_staff(
     desk: EscalationDesk, notifier: RecordingNotifier
 ) -> None:
@@ -79,28 +115,81 @@ async def test_permanent_failure_stops_and_tells_staff(
     assert await worker.process_once() == 1
     assert await worker.process_once() == 0
     assert _delivery(desk, ticket_id).status == "failed"
-    [(ticket, reason)] = notifier.failures
-    assert ticket.id == ticket_id
-    assert "blocked" in reason
+    [failure] = notifier.failures
+    assert failure.ticket is not None and failure.ticket.id == ticket_id
+    assert "blocked" in failure.reason
+    assert f"#{ticket_id}" in failure.line("en")
     assert (await desk.ticket(ticket_id)).status is TicketStatus.ANSWERED
 
 
-async def test_giving_up_after_max_attempts_tells_staff(
+async def test_a_message_not_delivered_within_the_give_up_age_is_given_up_and_staff_told(
     desk: EscalationDesk, clock: Clock, notifier: RecordingNotifier
 ) -> None:
     ticket_id = await _answered_ticket(desk)
-    telegram = RecordingDeliverer(errors=[OSError("network down")] * 3)
+    telegram = RecordingDeliverer(errors=[OSError("network down")] * 20)
     worker = OutboxWorker(
-        desk, {"telegram": telegram}, max_attempts=3, first_retry=timedelta(seconds=1)
+        desk,
+        {"telegram": telegram},
+        first_retry=timedelta(minutes=1),
+        give_up_after=timedelta(minutes=10),
+        jitter=lambda: 1.0,
     )
-    for _ in range(3):
-        assert await worker.process_once() == 1
+    tried_at = []
+    for minute in range(20):
+        if await worker.process_once():
+            tried_at.append(minute)
         clock.advance(minutes=1)
-    assert await worker.process_once() == 0
     assert telegram.sent == []
-    [(ticket, reason)] = notifier.failures
-    assert ticket.id == ticket_id
-    assert "gave up after 3 attempts" in reason and "network down" in reason
+    # Doubling pauses (1, 2, 4 minutes), then one last try at the 10-minute mark, none later.
+    assert tried_at == [0, 1, 3, 7, 10]
+    [failure] = notifier.failures
+    assert failure.ticket is not None and failure.ticket.id == ticket_id
+    assert "not delivered within 10 min" in failure.reason
+    assert "network down" in failure.reason
+
+
+async def test_an_undeliverable_reply_is_reported_without_a_ticket(
+    desk: EscalationDesk, notifier: RecordingNotifier
+) -> None:
+    """The bot's own replies go through the outbox too; staff hear of one that cannot go."""
+    to = Asker("slack", "U9", "D9")
+    reply = OutboxMessage(to, "Fakturaen skal sendes som e-faktura med EAN-nummer.", "da")
+    slack = RecordingDeliverer(errors=[PermanentDeliveryError("channel_not_found")])
+    worker = OutboxWorker(desk, {"slack": slack})
+    claimed = await desk._db(lambda s: worker.enqueue(s, [reply], desk.clock()))
+    await worker.send_now(claimed)  # as the worker that produced the reply does
+    assert slack.sent == []
+    [failure] = notifier.failures
+    assert failure.ticket is None
+    assert failure.asker is not None and failure.asker.startswith("asker-")
+    line = failure.line("da")
+    assert "channel_not_found" in line and "Fakturaen skal sendes som e-faktura" in line
+    assert "U9" not in line and "D9" not in line
+
+
+async def test_messages_to_one_conversation_keep_their_order(
+    desk: EscalationDesk, clock: Clock
+) -> None:
+    """A message waits while an earlier one to the same conversation is pending; other
+    conversations are not held up."""
+    first = await _answered_ticket(desk, "1")
+    await desk.send_due_reminders(now=clock.now)  # nothing due yet
+    later = OutboxMessage(asker("1"), "Og noget mere", "da")
+    elsewhere = OutboxMessage(asker("2"), "Til en anden", "da")
+    _queue(desk, later, elsewhere)
+    telegram = RecordingDeliverer(errors=[ConnectionError("503")])
+    worker = OutboxWorker(
+        desk, {"telegram": telegram}, first_retry=timedelta(seconds=10), jitter=lambda: 1.0
+    )
+    assert await worker.process_once() == 2  # the first answer (fails) and the other asker's
+    assert [(a.user_id, t) for a, t, _ in telegram.sent] == [("2", "Til en anden")]
+    assert await worker.process_once() == 0  # "Og noget mere" waits behind the failed answer
+    clock.advance(seconds=10)
+    assert await worker.process_once() == 1  # the answer, and then the one behind it
+    assert [a.user_id for a, _, _ in telegram.sent] == ["2", "1", "1"]
+    assert telegram.sent[1][1].endswith("Svar til 1")
+    assert telegram.sent[2][1] == "Og noget mere"
+    assert (await desk.ticket(first)).status is TicketStatus.DELIVERED
 
 
 async def test_asker_is_answered_on_their_own_platform_whoever_answers(
@@ -127,7 +216,7 @@ async def test_claimed_delivery_becomes_due_again_after_its_lease(
     """A worker that claimed and then vanished does not lose the message, nor double it."""
     await _answered_ticket(desk)
     crashed = OutboxWorker(desk, {"telegram": RecordingDeliverer()}, lease=timedelta(seconds=30))
-    [claim] = await desk._db(lambda s: crashed._claim(s, "crashed-worker"))
+    [claim] = await desk._db(crashed._claim)
 
     telegram = RecordingDeliverer()
     survivor = OutboxWorker(desk, {"telegram": telegram})
@@ -138,6 +227,23 @@ async def test_claimed_delivery_becomes_due_again_after_its_lease(
     # The crashed worker's late outcome no longer counts: its lease was taken over.
     assert not await crashed._settle(claim, "delivered")
     assert pending_deliveries(desk) == 0
+
+
+async def test_a_living_worker_keeps_its_claims_and_lets_go_when_it_stops(
+    desk: EscalationDesk, clock: Clock
+) -> None:
+    await _answered_ticket(desk)
+    slow = OutboxWorker(desk, {"telegram": RecordingDeliverer()}, lease=timedelta(seconds=30))
+    [claim] = await desk._db(slow._claim)
+    slow.leases.held.add(claim.id)
+    survivor = OutboxWorker(desk, {"telegram": RecordingDeliverer()})
+
+    for _ in range(3):  # a minute and a half, renewing as ``run`` does
+        clock.advance(seconds=29)
+        await slow.leases.renew()
+        assert await survivor.process_once() == 0
+    await slow.close()
+    assert await survivor.process_once() == 1  # at once, not after the lease
 
 
 async def test_run_delivers_until_stopped(desk: EscalationDesk) -> None:

@@ -10,9 +10,11 @@ from bot.escalation.schema import Delivery, Feedback, FollowUp
 from tests.desk_support import (
     STAFF,
     Clock,
+    EchoHandler,
     RecordingDeliverer,
     RecordingNotifier,
     asker,
+    inbox_for,
     settings_for,
 )
 
@@ -53,7 +55,10 @@ async def test_retention_erases_personal_fields_and_expires_old_open_tickets(
     await OutboxWorker(desk, {"telegram": RecordingDeliverer()}).process_once()
     old_open = await desk.open_ticket("Glemt spørgsmål", "da", asker("2"))
     await desk.record_feedback(asker("1"), helpful=True, record_ids=["faq:x"])
-    await desk.mark_event_processed("telegram", "update-1")
+    inbox = inbox_for(desk, EchoHandler(), RecordingDeliverer())
+    handled = await inbox.receive("telegram", "update-1", {"user": "1"})
+    assert handled is not None
+    await inbox.process(handled)
 
     clock.advance(days=170)
     recent = await desk.open_ticket("Nyt spørgsmål", "da", asker("3"))
@@ -84,7 +89,7 @@ async def test_retention_erases_personal_fields_and_expires_old_open_tickets(
         )
 
     assert desk.store.transaction(stored) == (None, None, "", 0, None)
-    assert await desk.mark_event_processed("telegram", "update-1")  # pruned, so new again
+    assert await inbox.receive("telegram", "update-1", {"user": "1"})  # pruned, so new again
     assert (await desk.apply_retention()).erased_tickets == 0
 
 

@@ -30,7 +30,7 @@ def test_migrations_create_exactly_the_model_tables(desk: EscalationDesk) -> Non
         "tickets",
         "deliveries",
         "learned_faq",
-        "processed_events",
+        "inbox",
         "feedback",
         "audit",
     } <= tables

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.channels.serve import Server
 from bot.channels.slack import SlackChannel
 from bot.channels.slack_blocks import CHOICES_BLOCK, FEEDBACK_BLOCK, FEEDBACK_DOWN, FEEDBACK_UP
 from bot.conversation import Action, Asker, Question
@@ -38,7 +39,7 @@ from tests.fake_slack import (
 
 pytestmark = pytest.mark.model
 
-CHANNEL_LOGGER = "bot.channels.slack"
+INBOX_LOGGER = "bot.escalation.inbox"
 INVOICE = "Hvordan sender jeg en faktura til Aarhus Kommune?"
 # Questions that are ambiguous on the shipped pack; the first that clarifies is used.
 AMBIGUOUS = ("kontrakt", "udbud", "tender", "licitation", "tilbud", "kvalificering")
@@ -218,7 +219,7 @@ async def test_thumbs_down_offers_a_person(
 
 
 async def test_retried_event_gets_one_reply(
-    slack: SlackHarness, api: FakeSlackApi, channel_log: pytest.LogCaptureFixture
+    slack: SlackHarness, api: FakeSlackApi, inbox_log: pytest.LogCaptureFixture
 ):
     event = dm_event(INVOICE, user="U0RETRY01")
     event_id = f"Ev{uuid.uuid4().hex[:10]}"
@@ -226,14 +227,14 @@ async def test_retried_event_gets_one_reply(
     retry = await slack.send_event(event, event_id, retry=1)
 
     assert (first.status, retry.status) == (200, 200)
-    await retry_ignored(channel_log, event_id)
+    await retry_ignored(inbox_log, event_id)
     await api.wait_for("chat.postMessage")
     await api.settle()
     assert len(api.of("chat.postMessage")) == 1
 
 
 async def test_retry_after_a_restart_gets_no_second_reply(
-    runtime: Runtime, api: FakeSlackApi, channel_log: pytest.LogCaptureFixture
+    runtime: Runtime, api: FakeSlackApi, inbox_log: pytest.LogCaptureFixture
 ):
     event = dm_event(INVOICE, user="U0RESTART")
     event_id = f"Ev{uuid.uuid4().hex[:10]}"
@@ -244,22 +245,22 @@ async def test_retry_after_a_restart_gets_no_second_reply(
     async with SlackHarness(runtime, api) as after:
         response = await after.send_event(event, event_id, retry=2)
         assert response.status == 200
-        await retry_ignored(channel_log, event_id)
+        await retry_ignored(inbox_log, event_id)
         await api.settle()
     assert len(api.of("chat.postMessage")) == 1
 
 
 @pytest.fixture
-def channel_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.INFO, logger=CHANNEL_LOGGER)
+def inbox_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.INFO, logger=INBOX_LOGGER)
     return caplog
 
 
 async def retry_ignored(caplog: pytest.LogCaptureFixture, event_id: str) -> None:
-    """Wait until the channel has seen the retry of ``event_id`` and let it go."""
+    """Wait until the inbox has seen the retry of ``event_id`` and let it go."""
     for _ in range(200):
-        records = [r.getMessage() for r in caplog.records if r.name == CHANNEL_LOGGER]
-        if any(event_id in message for message in records):
+        records = [r.getMessage() for r in caplog.records if r.name == INBOX_LOGGER]
+        if any(event_id in message and "ignoring" in message for message in records):
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"the retry of {event_id} was not recognised")
@@ -304,8 +305,9 @@ async def test_socket_mode_event_is_acknowledged_and_answered(
     )
     runtime = build_runtime(settings, shipped_knowledge, shipped_index)
     channel = SlackChannel(runtime)
+    server = Server(runtime, [channel])
     try:
-        await channel.start()
+        await channel.start(server.inbox)
         await api.wait_for("apps.connections.open")
         envelope = {
             "envelope_id": "env-1",

@@ -3,10 +3,11 @@
 Each test builds a real ``Runtime`` (``start_runtime``) on a small knowledge
 pack with the bundled embedding model (the session fixture of conftest.py), a fresh
 SQLite desk and data directory, and a ``TelegramChannel`` whose API base URL
-points at ``tests.fake_telegram`` on 127.0.0.1. Updates reach the bot
-through polling (the fake's ``getUpdates``), through the webhook route of the
-shared HTTP server, or one at a time through ``Application.process_update``.
-An error handler records every exception a handler raised; each test ends by
+points at ``tests.fake_telegram`` on 127.0.0.1, with its inbox and outbox.
+Updates reach the bot through polling (the fake's ``getUpdates``), through
+the webhook route of the shared HTTP server, or one at a time through the
+inbox, handled to the end (replies sent) before the test goes on. An error
+handler records every exception a handler raised; each test ends by
 asserting there were none.
 """
 
@@ -32,7 +33,7 @@ import bot.runtime
 from bot.channels.serve import Server
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
 from bot.config import Settings
-from bot.escalation import OutboxWorker, TicketStatus
+from bot.escalation import Inbox, OutboxWorker, TicketStatus
 from bot.escalation.schema import Feedback
 from bot.runtime import Runtime, start_runtime
 from bot.texts import text
@@ -117,19 +118,24 @@ async def fixture_fake() -> AsyncIterator[FakeTelegram]:
 
 @dataclass
 class TelegramBot:
-    """A started channel, its runtime and the errors its handlers raised."""
+    """A started channel, its runtime, inbox and outbox, and the errors its handlers raised."""
 
     channel: TelegramChannel
     runtime: Runtime
     fake: FakeTelegram
+    inbox: Inbox
+    outbox: OutboxWorker
     errors: list[BaseException] = field(default_factory=list)
 
     async def deliver(self, **content: Any) -> None:
-        """One update straight into the Application (``process_update``)."""
+        """One update through the inbox, handled and its replies sent before this returns."""
         data = self.fake.new_update(**content)
-        await self.channel.application.process_update(
-            Update.de_json(data, self.channel.application.bot)
+        sender = Update.de_json(data, self.channel.application.bot).effective_user
+        event = await self.inbox.receive(
+            "telegram", str(data["update_id"]), data, str(sender.id) if sender else None
         )
+        assert event is not None
+        await self.inbox.process(event)
 
     async def say(
         self, words: str, sender: dict[str, Any] = ALICE, chat_id: int = ASKER_ID, **extra: Any
@@ -177,7 +183,9 @@ def fixture_make_bot(
         channel = TelegramChannel(runtime)
         if start and channel.notifier is not None:  # as the Server would
             runtime.desk.add_notifier(channel.notifier)
-        tested = TelegramBot(channel, runtime, fake)
+        outbox = OutboxWorker(runtime.desk, {"telegram": channel.deliverer})
+        inbox = Inbox(runtime.desk, outbox, {"telegram": channel})
+        tested = TelegramBot(channel, runtime, fake, inbox, outbox)
 
         async def record(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             tested.errors.append(context.error)
@@ -185,10 +193,11 @@ def fixture_make_bot(
         channel.application.add_error_handler(record)
         try:
             if start:
-                await channel.start()
+                await channel.start(inbox)
             yield tested
         finally:
             if start:
+                await inbox.close()
                 await channel.stop()
             runtime.close()
 
@@ -434,7 +443,8 @@ async def test_follow_ups_reminders_and_failed_deliveries_are_posted_under_the_t
         await tested.say("/menneske Og den fra april?")
         follow_up = fake.sent_message(STAFF_CHAT)
         follow_up_call = fake.sent_to(STAFF_CHAT)[-1]
-        reminded = await desk.send_due_reminders(now=datetime.now(UTC) + timedelta(days=10))
+        desk.clock = lambda: datetime.now(UTC) + timedelta(days=10)
+        reminded = await desk.send_due_reminders()
         reminder_call = fake.sent_to(STAFF_CHAT)[-1]
 
         await tested.deliver(
@@ -651,6 +661,9 @@ async def test_flood_control_is_waited_out_and_the_send_retried(
     async with make_bot() as tested:
         fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
         await tested.say("Hvordan sender jeg en faktura til kommunen?")
+        assert await tested.outbox.process_once() == 0  # not before the second is up
+        await asyncio.sleep(1.2)
+        assert await tested.outbox.process_once() == 1
 
     attempts = [c for c in fake.calls if c.method == "sendMessage"]
     assert [c.status for c in attempts] == [429, 200]

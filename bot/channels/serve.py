@@ -1,10 +1,11 @@
 """Run the configured platform channels in one process, around one runtime.
 
-Each channel (Telegram, Slack) is a ``Channel``: it delivers escalation
-answers to askers on its platform, may host staff (a notifier), may add
-routes to the shared HTTP server (webhooks, Slack events) and runs until
-stopped. This module owns what they share: the runtime, the HTTP server
-with ``GET /healthz``, the outbox worker, the learned-answer poll (answers
+Each channel (Telegram, Slack) is a ``Channel``: it receives its platform's
+events into the inbox and handles them from there, delivers messages to
+askers on its platform, may host staff (a notifier), may add routes to the
+shared HTTP server (webhooks, Slack events) and runs until stopped. This
+module owns what they share: the runtime, the HTTP server with
+``GET /healthz``, the inbox and the outbox, the learned-answer poll (answers
 staff published, corrected or withdrew, taken into the index every
 ``UDBUDSBOT_LEARNED_POLL_SECONDS``) and the housekeeping loop (a changed
 knowledge pack reloaded and its tender changes sent to subscribers,
@@ -17,13 +18,16 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict
 from typing import Protocol
 
 from aiohttp import web
 
 from bot.config import Settings
-from bot.escalation.interfaces import Deliverer, StaffNotifier
+from bot.escalation.errors import DeskError
+from bot.escalation.inbox import Inbox
+from bot.escalation.interfaces import Deliverer, OutboxMessage, ReceivedEvent, StaffNotifier
 from bot.escalation.outbox import OutboxWorker
 from bot.runtime import Runtime, start_runtime
 from bot.watch.reload import KnowledgeWatch
@@ -31,6 +35,7 @@ from bot.watch.reload import KnowledgeWatch
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 30.0
+STOP_SECONDS = 10.0
 
 
 class Channel(Protocol):
@@ -48,10 +53,14 @@ class Channel(Protocol):
     def add_routes(self, app: web.Application) -> None:
         """Add this channel's HTTP routes (webhooks, Slack events), if any."""
 
-    async def start(self) -> None:
-        """Connect and begin receiving (polling, socket mode or webhook registration)."""
+    async def start(self, inbox: Inbox) -> None:
+        """Connect and begin receiving into ``inbox`` (polling, socket mode or webhook)."""
 
-    async def stop(self) -> None: ...
+    async def handle(self, event: ReceivedEvent) -> Sequence[OutboxMessage]:
+        """Act on one of this channel's events from the inbox; the replies to send."""
+
+    async def stop(self) -> None:
+        """Stop receiving (what is received by then is in the inbox)."""
 
 
 ChannelFactory = Callable[[Runtime], Channel]
@@ -86,6 +95,7 @@ class Server:
             if channel.notifier is not None:
                 runtime.desk.add_notifier(channel.notifier)
         self.outbox = OutboxWorker(runtime.desk, {c.platform: c.deliverer for c in channels})
+        self.inbox = Inbox(runtime.desk, self.outbox, {c.platform: c for c in channels})
         self.knowledge_watch = KnowledgeWatch(runtime)
 
     def http_app(self) -> web.Application:
@@ -96,9 +106,15 @@ class Server:
         return app
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        status = 200 if self.ready else 503
-        body = {"ready": self.ready, "records": self.runtime.index.size}
-        return web.json_response(body, status=status)
+        """200 when the bot takes events; the backlogs show a platform that is down (the
+        outbox grows) or workers that cannot keep up (the inbox grows)."""
+        body: dict[str, object] = {"ready": self.ready, "records": self.runtime.index.size}
+        try:
+            body["inbox"] = asdict(await self.inbox.backlog())
+            body["outbox"] = asdict(await self.outbox.backlog())
+        except DeskError as exc:
+            body.update(ready=False, database=str(exc))
+        return web.json_response(body, status=200 if body["ready"] else 503)
 
     async def start(self, port: int) -> None:
         app = self.http_app()
@@ -107,23 +123,31 @@ class Server:
         await web.TCPSite(self._http, host="0.0.0.0", port=port).start()
         log.info("HTTP server on port %d (/healthz)", port)
         for channel in self.channels:
-            await channel.start()
+            await channel.start(self.inbox)
         self.ready = True
 
     async def run_until_stopped(self) -> None:
         loops = [
             asyncio.create_task(self.outbox.run(self._stop), name="outbox"),
+            asyncio.create_task(self.inbox.run(self._stop), name="inbox"),
             asyncio.create_task(self._housekeeping(), name="housekeeping"),
             asyncio.create_task(self._poll_learned(), name="learned"),
         ]
         await self._stop.wait()
         self.ready = False
+        # Events that arrive from now on are recorded for another worker (or the next start);
+        # those in hand are answered first, while the channels can still send.
+        await self.inbox.close()
+        # The loops end at their next turn; a send in flight is finished rather than cut off,
+        # since a message cut off after the platform took it would be sent again.
+        _, unfinished = await asyncio.wait(loops, timeout=STOP_SECONDS)
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*loops, return_exceptions=True)
+        await self.outbox.close()
         for channel in self.channels:
             with contextlib.suppress(Exception):
                 await channel.stop()
-        for task in loops:
-            task.cancel()
-        await asyncio.gather(*loops, return_exceptions=True)
         if self._http is not None:
             await self._http.cleanup()
 

@@ -3,16 +3,20 @@
 Events arrive over Socket Mode when ``SLACK_APP_TOKEN`` is set, otherwise as
 signed HTTP requests to ``POST /slack/events`` on the shared server (events
 and interactivity alike; bolt answers a bad or stale signature with 401).
-Bolt acknowledges every event before its listener runs
-(``process_before_response=False``), and the listeners hand questions to
-an assistant on its own thread (``slack_assistant``), so Slack's
-three-second deadline holds whatever retrieval costs.
 
-A direct message is answered in the DM; a mention in a channel is answered
-in a thread under it. Each event is recorded in the desk before it is
-acted on, so a retried delivery (same ``event_id``) never gets a second
-reply, also across a restart or with several workers. Replies of one
-person are produced in order.
+Receiving: a middleware after bolt's signature check writes every event the
+bot acts on (direct messages, mentions, replies in the staff channel's
+ticket threads) to the inbox, keyed by ``event_id``, and only then
+acknowledges it; when the database cannot take it, Slack gets a 500 and
+sends the event again. A click on a choice or on "Ask a person" is a
+question too and goes the same way. The inbox tells Slack's retries from new
+events, also across restarts and workers.
+
+Handling: the inbox hands each event back to ``handle``, which asks an
+assistant on its own thread (``slack_assistant``, so that retrieval never
+holds up an acknowledgement) and returns the reply as Block Kit for the
+outbox. A direct message is answered in the DM; a mention in a channel in a
+thread under it.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+from slack_bolt import BoltResponse
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -54,8 +59,9 @@ from bot.channels.slack_blocks import (
 from bot.channels.slack_staff import PLATFORM, SlackStaff
 from bot.conversation import Asker, Question
 from bot.escalation.desk import EscalationDesk
-from bot.escalation.errors import PermanentDeliveryError
-from bot.escalation.interfaces import StaffNotifier
+from bot.escalation.errors import PermanentDeliveryError, RateLimitedError
+from bot.escalation.inbox import Inbox
+from bot.escalation.interfaces import OutboxMessage, ReceivedEvent, StaffNotifier
 from bot.runtime import Runtime
 from bot.texts import text
 
@@ -92,19 +98,24 @@ PERMANENT_ERRORS = frozenset(
 
 
 class SlackDeliverer:
-    """Posts escalation answers to Slack askers: in their DM, or in the thread they asked in."""
+    """Posts messages to Slack askers (in their DM, or in the thread they asked in), one attempt
+    each: the outbox retries, so this client has no retry handlers of its own."""
 
     def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+        self.client = client
 
-    async def deliver(self, asker: Asker, text: str, language: str) -> None:
-        message = notice_message(text)
+    async def deliver(self, message: OutboxMessage) -> None:
+        if message.rendered is None:
+            notice = notice_message(message.text)
+            fallback, blocks = notice.text, notice.blocks
+        else:
+            fallback, blocks = message.text, message.rendered["blocks"]
         try:
-            await self._client.chat_postMessage(
-                channel=asker.chat_id,
-                thread_ts=asker.thread,
-                text=message.text,
-                blocks=message.blocks,
+            await self.client.chat_postMessage(
+                channel=message.chat_id,
+                thread_ts=message.thread,
+                text=fallback,
+                blocks=blocks,
                 unfurl_links=False,
                 unfurl_media=False,
             )
@@ -112,28 +123,10 @@ class SlackDeliverer:
             code = str(error.response.get("error"))
             if code in PERMANENT_ERRORS:
                 raise PermanentDeliveryError(f"Slack refused the message: {code}") from error
+            if error.response.status_code == 429 or code == "ratelimited":
+                wait = error.response.headers.get("Retry-After", "1")
+                raise RateLimitedError(_seconds(wait), "Slack rate limit") from error
             raise
-
-
-class _InOrder:
-    """One lock per person, so one person's questions are answered in the order asked."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
 
 class SlackChannel:
@@ -172,7 +165,13 @@ class SlackChannel:
             name="udbudsbot",
         )
         self._assistant = AssistantThread(runtime)
-        self._deliverer = SlackDeliverer(self.client)
+        self._deliverer = SlackDeliverer(
+            AsyncWebClient(
+                token=settings.slack_bot_token.get_secret_value(),
+                base_url=self.client.base_url,
+                retry_handlers=[],
+            )
+        )
         staff_channel = settings.slack_staff_channel
         if staff_channel and not _CHANNEL_ID.match(staff_channel):
             log.warning(
@@ -186,7 +185,7 @@ class SlackChannel:
             if staff_channel
             else None
         )
-        self._in_order = _InOrder()
+        self._inbox: Inbox | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._stopping = False
         self._socket: Any = None
@@ -206,9 +205,11 @@ class SlackChannel:
         if not self._app_token:
             app.router.add_post(EVENTS_PATH, self.handle_http)
 
-    async def start(self) -> None:
+    async def start(self, inbox: Inbox) -> None:
+        self._inbox = inbox
         # One connection pool for every Web API call (without it, each call opens its own).
         self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        self._deliverer.client.session = self.client.session
         self._assistant.start()
         if self._app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -220,7 +221,8 @@ class SlackChannel:
             log.info("Slack: receiving events at POST %s", EVENTS_PATH)
 
     async def stop(self) -> None:
-        """Stop taking events, let those in hand finish (briefly), then stop the assistant."""
+        """Stop taking events (the inbox keeps handling what it has), let the button clicks in
+        hand finish (briefly), then stop the assistant."""
         self._stopping = True
         if self._socket is not None:
             with contextlib.suppress(Exception):
@@ -232,6 +234,7 @@ class SlackChannel:
                 task.cancel()
         await self._assistant.stop()
         session, self.client.session = self.client.session, None
+        self._deliverer.client.session = None
         if session is not None:
             await session.close()
 
@@ -240,19 +243,85 @@ class SlackChannel:
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
-    # Listeners ----------------------------------------------------------------------------------
+    # Receiving ----------------------------------------------------------------------------------
 
     def _register(self) -> None:
+        self.app.middleware(self._receive_event)
+        self.app.action(ASK_ACTION)(self._on_ask_button)
         guard = self._guarded
-        self.app.event("app_mention")(guard(self._on_mention))
-        self.app.event("message")(guard(self._on_message))
-        self.app.action(ASK_ACTION)(guard(self._on_ask_button))
         self.app.action(FEEDBACK_ACTION)(guard(self._on_feedback))
         self.app.action(TICKET_CLOSE)(guard(self._on_close))
         self.app.action(TICKET_PUBLISH)(guard(self._on_publish))
         self.app.action(FAQ_WITHDRAW)(guard(self._on_withdraw))
         self.app.view(PUBLISH_VIEW)(guard(self._on_publish_form))
         self.app.command(FAQ_COMMAND)(guard(self._on_faq_command))
+
+    async def _receive_event(
+        self, body: dict[str, Any], context: Any, next: Callable[[], Awaitable[None]], response: Any
+    ) -> BoltResponse | None:
+        """Events API callbacks: the ones the bot acts on into the inbox, then every one
+        acknowledged. Anything else (buttons, forms) goes on to bolt's listeners.
+
+        A failure to record raises, so bolt answers 500 and Slack sends the event again.
+        """
+        if body.get("type") != "event_callback":
+            await next()
+            return response
+        event = body.get("event") or {}
+        if self._wanted(event):
+            key = body.get("event_id") or event.get("client_msg_id") or event.get("event_ts")
+            payload = {"event": event, "bot_user_id": context.get("bot_user_id")}
+            received = await self._receive(str(key), payload, event.get("user"))
+            if received is not None:
+                self._handle_soon(received)
+        return BoltResponse(status=200, body="")
+
+    def _wanted(self, event: dict[str, Any]) -> bool:
+        """Mentions, direct messages, and replies in the threads of the staff channel; other
+        messages in channels the bot is in are not for it."""
+        kind = event.get("type")
+        if not event.get("user"):
+            return False
+        if kind == "app_mention":
+            return True
+        if kind != "message" or event.get("subtype") not in _READ_SUBTYPES or event.get("bot_id"):
+            return False
+        if event.get("channel_type") == "im":
+            return True
+        thread = event.get("thread_ts")
+        return (
+            self._staff is not None
+            and event.get("channel") == self._staff.channel
+            and bool(thread)
+            and thread != event.get("ts")
+        )
+
+    async def _receive(
+        self, key: str, payload: dict[str, Any], sender: str | None
+    ) -> ReceivedEvent | None:
+        if self._inbox is None:
+            raise RuntimeError("the Slack channel is not started")
+        return await self._inbox.receive(PLATFORM, key, payload, sender)
+
+    def _handle_soon(self, event: ReceivedEvent) -> None:
+        assert self._inbox is not None
+        self._inbox.process_soon(event)
+
+    async def _on_ask_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A clarify choice or "Ask a person": its value is the person's next question, kept
+        in the inbox before the click is acknowledged."""
+        channel, ts, thread = _message_place(body)
+        user = body.get("user", {}).get("id", "")
+        question = {"user": user, "channel": channel, "thread": thread, "text": action.get("value")}
+        key = f"action:{body.get('trigger_id') or action.get('action_ts')}"
+        received = await self._receive(key, {"ask": question}, user)
+        await ack()
+        message = body.get("message") or {}
+        label = action.get("text", {}).get("text", "")
+        picked = picked_blocks(message.get("blocks") or [], action.get("block_id", ""), label)
+        await self._update(channel, ts, message.get("text", ""), picked)
+        if received is not None:
+            self._handle_soon(received)
 
     def _guarded(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
         """``listener`` as a task ``stop`` waits for; once stopping, it only acknowledges.
@@ -276,57 +345,6 @@ class SlackChannel:
                     self._inflight.discard(task)
 
         return guarded
-
-    async def _on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
-        """A mention in a channel: answered in a thread under it (staff threads excepted)."""
-        thread = event.get("thread_ts")
-        channel = event.get("channel", "")
-        if (
-            self._staff is not None
-            and thread
-            and await self._staff.ticket_for_thread(channel, thread) is not None
-        ):
-            return  # a staff answer that mentions the bot: the message event takes it
-        asker = Asker(PLATFORM, event.get("user", ""), channel, thread or event.get("ts"))
-        if await self._first_time(body):
-            await self._answer(asker, plain_text(event.get("text", ""), context.get("bot_user_id")))
-
-    async def _on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
-        """A direct message is a question; a reply in a ticket's thread is a staff answer."""
-        if event.get("subtype") not in _READ_SUBTYPES or event.get("bot_id"):
-            return
-        user, channel = event.get("user"), event.get("channel", "")
-        text_in = event.get("text", "")
-        if not user:
-            return
-        if event.get("channel_type") == "im":
-            asker = Asker(PLATFORM, user, channel, event.get("thread_ts"))
-            question = plain_text(text_in, context.get("bot_user_id"))
-            if not await self._first_time(body):
-                return
-            if not question and event.get("files"):
-                await self._unsupported(asker)
-            else:
-                await self._answer(asker, question)
-            return
-        thread = event.get("thread_ts")
-        if self._staff is None or not thread or thread == event.get("ts"):
-            return
-        ticket_id = await self._staff.ticket_for_thread(channel, thread)
-        if ticket_id is not None and await self._first_time(body):
-            bot_user = context.get("bot_user_id")
-            await self._staff.take_answer(ticket_id, user, text_in, thread, bot_user)
-
-    async def _on_ask_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        """A clarify choice or "Ask a person": its value is the person's next question."""
-        await ack()
-        channel, ts, thread = _message_place(body)
-        asker = Asker(PLATFORM, body.get("user", {}).get("id", ""), channel, thread)
-        message = body.get("message") or {}
-        label = action.get("text", {}).get("text", "")
-        picked = picked_blocks(message.get("blocks") or [], action.get("block_id", ""), label)
-        await self._update(channel, ts, message.get("text", ""), picked)
-        await self._answer(asker, action.get("value", ""))
 
     async def _on_feedback(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """👍/👎 under an answer: recorded in the desk; the buttons make way for a thank-you."""
@@ -387,42 +405,67 @@ class SlackChannel:
         reply = await self._staff.faq_command(command.get("user_id", ""), command.get("text", ""))
         await ack(text=reply)
 
-    # Work after the acknowledgement -------------------------------------------------------------
+    # Handling (from the inbox) ------------------------------------------------------------------
 
-    async def _first_time(self, body: dict[str, Any]) -> bool:
-        """Record the event in the desk; False when it was handled before (a retry)."""
-        event_id = body.get("event_id")
-        if event_id and not await self._desk.mark_event_processed(PLATFORM, event_id):
-            log.info("Slack event %s was already handled; ignoring the retry", event_id)
-            return False
-        return True
+    async def handle(self, event: ReceivedEvent) -> Sequence[OutboxMessage]:
+        """An event from the inbox: a question gets its reply; a staff reply answers a ticket."""
+        payload = event.payload
+        if "ask" in payload:
+            ask = payload["ask"]
+            asker = Asker(PLATFORM, ask["user"], ask["channel"], ask.get("thread"))
+            return [await self._answer(asker, ask.get("text") or "")]
+        slack_event, bot_user = payload["event"], payload.get("bot_user_id")
+        if slack_event.get("type") == "app_mention":
+            return await self._on_mention(slack_event, bot_user)
+        return await self._on_message(slack_event, bot_user)
 
-    async def _answer(self, asker: Asker, question: str) -> None:
-        """Ask the assistant as this person and post the reply where they asked."""
-        async with self._in_order.hold(asker.user_id):
-            reply = await self._assistant.reply(Question(text=question, asker=asker))
-            message = reply_message(reply)
-            await self.client.chat_postMessage(
-                channel=asker.chat_id,
-                thread_ts=asker.thread,
-                text=message.text,
-                blocks=message.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+    async def _on_mention(self, event: dict[str, Any], bot_user: str | None) -> list[OutboxMessage]:
+        """A mention in a channel: answered in a thread under it (staff threads excepted)."""
+        thread = event.get("thread_ts")
+        channel = event.get("channel", "")
+        if (
+            self._staff is not None
+            and thread
+            and await self._staff.ticket_for_thread(channel, thread) is not None
+        ):
+            return []  # a staff answer that mentions the bot: the message event takes it
+        asker = Asker(PLATFORM, event.get("user", ""), channel, thread or event.get("ts"))
+        return [await self._answer(asker, plain_text(event.get("text", ""), bot_user))]
 
-    async def _unsupported(self, asker: Asker) -> None:
-        note = "\n".join(text("unsupported_message", lang) for lang in ("da", "en"))
-        message = notice_message(note)
-        await self.client.chat_postMessage(
-            channel=asker.chat_id, thread_ts=asker.thread, text=message.text, blocks=message.blocks
+    async def _on_message(self, event: dict[str, Any], bot_user: str | None) -> list[OutboxMessage]:
+        """A direct message is a question; a reply in a ticket's thread is a staff answer."""
+        user, channel = event.get("user", ""), event.get("channel", "")
+        text_in = event.get("text", "")
+        if event.get("channel_type") == "im":
+            asker = Asker(PLATFORM, user, channel, event.get("thread_ts"))
+            question = plain_text(text_in, bot_user)
+            if not question and event.get("files"):
+                note = "\n".join(text("unsupported_message", lang) for lang in ("da", "en"))
+                return [OutboxMessage(asker, note, "da")]
+            return [await self._answer(asker, question)]
+        thread = event.get("thread_ts", "")
+        ticket_id = await self._staff.ticket_for_thread(channel, thread) if self._staff else None
+        if self._staff is not None and ticket_id is not None:
+            await self._staff.take_answer(ticket_id, user, text_in, thread, bot_user)
+        return []
+
+    async def _answer(self, asker: Asker, question: str) -> OutboxMessage:
+        """The assistant's reply to this person, as Block Kit for where they asked."""
+        reply = await self._assistant.reply(Question(text=question, asker=asker))
+        message = reply_message(reply)
+        return OutboxMessage(
+            asker,
+            message.text,
+            reply.language,
+            rendered={"blocks": message.blocks},
+            ticket_id=reply.ticket_id,
         )
 
     async def _update(
         self, channel: str, ts: str, fallback_text: str, blocks: list[dict[str, Any]]
     ) -> None:
         """Replace a message's blocks; its (already escaped) text stays as it was."""
-        if not channel or not ts:
+        if not channel or not ts or self._stopping:
             return
         try:
             await self.client.chat_update(
@@ -440,6 +483,14 @@ def _message_place(body: dict[str, Any]) -> tuple[str, str, str | None]:
     ts = container.get("message_ts") or message.get("ts", "")
     thread = message.get("thread_ts") or container.get("thread_ts")
     return channel, ts, thread
+
+
+def _seconds(value: str) -> float:
+    """Seconds from a ``Retry-After`` header (one second when it cannot be read)."""
+    try:
+        return float(value)
+    except ValueError:
+        return 1.0
 
 
 def _button_number(action: dict[str, Any]) -> int | None:

@@ -43,7 +43,7 @@ from bot.channels.slack_blocks import (
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, NotStaffError, WhichQuestionError
 from bot.escalation.notes import is_internal_note
-from bot.escalation.views import StaffMember, TicketView, learned_id
+from bot.escalation.views import DeliveryFailure, StaffMember, TicketView, learned_id
 from bot.staff_faq import parse_faq_command, run_faq_command
 from bot.texts import text
 
@@ -177,9 +177,9 @@ class SlackStaff:
             return
         await self._post(notice_message(line), thread=thread, broadcast=True)
 
-    async def notify_delivery_failed(self, ticket: TicketView, reason: str) -> None:
-        line = text("staff_delivery_failed", self._language, ticket=ticket.id, reason=reason)
-        await self._post(notice_message(line), thread=await self._thread_of(ticket.id))
+    async def notify_delivery_failed(self, failure: DeliveryFailure) -> None:
+        thread = await self._thread_of(failure.ticket.id) if failure.ticket else None
+        await self._post(notice_message(failure.line(self._language)), thread=thread)
 
     async def _post_ticket(self, ticket: TicketView) -> None:
         response = await self._post(ticket_message(ticket, self._language))

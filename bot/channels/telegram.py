@@ -2,22 +2,34 @@
 
 Updates arrive by long polling, or, when ``UDBUDSBOT_PUBLIC_URL`` is set, by
 a webhook on the shared HTTP server (``POST /telegram/webhook``, checked by
-Telegram's secret-token header). Either way they go through one PTB
+Telegram's secret-token header). Either way each update is in the inbox
+(keyed by ``update_id``) before the webhook call is answered or the polling
+offset moves past it, so an update fetched or received just before a crash
+is still answered, and one Telegram sends again is answered once. (That is
+why the channel polls with its own loop instead of PTB's ``Updater``, which
+confirms updates before they are handled.)
+
+The inbox hands each update back to ``handle``, which runs it through one PTB
 ``Application`` whose handlers only translate: a text message becomes a
-``Question``, the ``Reply`` becomes HTML with buttons. In groups the bot
-speaks only when addressed: mentioned, replied to, or given one of its
-commands. The staff group (``TELEGRAM_STAFF_CHAT_ID``) gets the tickets; a
-reply to a ticket there is a staff answer, and ``/faq …`` commands there
-manage the learned answers.
+``Question``, the ``Reply`` becomes HTML with buttons, collected for the
+outbox. In groups the bot speaks only when addressed: mentioned, replied
+to, or given one of its commands. The staff group
+(``TELEGRAM_STAFF_CHAT_ID``) gets the tickets; a reply to a ticket there is
+a staff answer, and ``/faq …`` commands there manage the learned answers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from aiohttp import web
 from telegram import (
@@ -28,12 +40,11 @@ from telegram import (
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
-    ReplyParameters,
     Update,
     User,
 )
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -53,10 +64,12 @@ from bot.channels.telegram_render import (
     render_reply,
     withdrawn_number,
 )
-from bot.channels.telegram_send import NO_PREVIEW, TelegramDeliverer, answer_button, retrying
+from bot.channels.telegram_send import TelegramDeliverer, answer_button, rendered, retrying
 from bot.channels.telegram_staff import PLATFORM, TelegramStaffRoom
 from bot.conversation import Asker, Choice, Question, short_id
-from bot.escalation.interfaces import Deliverer, StaffNotifier
+from bot.escalation.errors import DeskError
+from bot.escalation.inbox import Inbox
+from bot.escalation.interfaces import Deliverer, OutboxMessage, ReceivedEvent, StaffNotifier
 from bot.runtime import Runtime
 from bot.texts import text
 from knowledge.model import LANGUAGES
@@ -71,6 +84,9 @@ ALLOWED_UPDATES = (
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
 )
+POLL_SECONDS = 30
+FIRST_POLL_PAUSE = 1.0
+MAX_POLL_PAUSE = 60.0
 COMMANDS = (
     "start",
     "help",
@@ -82,6 +98,22 @@ COMMANDS = (
     "menneske",
     "slet",
 )
+
+
+@dataclass
+class _Handling:
+    """What handling one update produced: the messages for the outbox, and whether a handler
+    failed (PTB hands handler errors to the error handler instead of raising them)."""
+
+    replies: list[OutboxMessage] = field(default_factory=list)
+    failed: BaseException | None = None
+
+
+_handling: ContextVar[_Handling] = ContextVar("telegram_handling")
+
+
+class UpdateFailedError(Exception):
+    """A handler failed on an update; the inbox tries it again later."""
 
 
 def file_base_url(base_url: str) -> str:
@@ -130,9 +162,7 @@ class TelegramChannel:
             .base_url(settings.telegram_api_base_url)
             .base_file_url(file_base_url(settings.telegram_api_base_url))
         )
-        if self._webhook_url:
-            builder = builder.updater(None)
-        self.application = builder.build()
+        self.application = builder.updater(None).build()
         bot = self.application.bot
         self._deliverer = TelegramDeliverer(bot)
         self._staff = (
@@ -142,6 +172,8 @@ class TelegramChannel:
             if settings.telegram_staff_chat_id is not None
             else None
         )
+        self._inbox: Inbox | None = None
+        self._polling: asyncio.Task[None] | None = None
         self._add_handlers()
 
     # Channel protocol ----------------------------------------------------------------------------
@@ -158,7 +190,8 @@ class TelegramChannel:
         if self._webhook_url:
             app.router.add_post(WEBHOOK_PATH, self._webhook)
 
-    async def start(self) -> None:
+    async def start(self, inbox: Inbox) -> None:
+        self._inbox = inbox
         app = self.application
         await app.initialize()
         await self._register_commands()
@@ -171,19 +204,35 @@ class TelegramChannel:
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
             )
+        else:
+            await retrying(app.bot.delete_webhook)
+            self._polling = asyncio.create_task(self._poll(inbox), name="telegram-polling")
         await app.start()
-        if app.updater is not None:
-            await app.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
         mode = f"webhook {self._webhook_url}" if self._webhook_url else "long polling"
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
 
     async def stop(self) -> None:
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
+
+    async def handle(self, event: ReceivedEvent) -> Sequence[OutboxMessage]:
+        """Run one update from the inbox through the handlers; the replies they produced."""
+        update = Update.de_json(event.payload, self.application.bot)
+        handling = _Handling()
+        token = _handling.set(handling)
+        try:
+            await self.application.process_update(update)
+        finally:
+            _handling.reset(token)
+        if handling.failed is not None:
+            raise UpdateFailedError(f"update {event.event_id}") from handling.failed
+        return handling.replies
 
     async def _register_commands(self) -> None:
         """The command menu in Danish for Danish clients and in English for everyone else."""
@@ -197,10 +246,14 @@ class TelegramChannel:
                 )
             )
 
-    # Webhook -------------------------------------------------------------------------------------
+    # Receiving -----------------------------------------------------------------------------------
 
     async def _webhook(self, request: web.Request) -> web.Response:
-        """Receive one update from Telegram; only Telegram knows the secret token."""
+        """Receive one update from Telegram; only Telegram knows the secret token.
+
+        The update is in the inbox before Telegram hears 200; when the database
+        cannot take it, Telegram hears 503 and sends it again later.
+        """
         given = request.headers.get(SECRET_HEADER)
         if given is None:
             return web.Response(status=401, text="missing secret token")
@@ -215,10 +268,48 @@ class TelegramChannel:
             update = None
         if update is None or not isinstance(update.update_id, int):
             return web.Response(status=400, text="not a Telegram update")
-        # Telegram resends an update it thinks we missed; answer each one once.
-        if await self._desk.mark_event_processed(PLATFORM, str(update.update_id)):
-            await self.application.update_queue.put(update)
+        if self._inbox is None:
+            return web.Response(status=503, text="starting")
+        try:
+            await self._receive(self._inbox, update, payload)
+        except DeskError as error:
+            log.error("Telegram update %s not recorded: %s", update.update_id, error)
+            return web.Response(status=503, text="try again later")
         return web.Response(status=200)
+
+    async def _poll(self, inbox: Inbox) -> None:
+        """Long polling: each batch is in the inbox before the next request confirms it.
+
+        Telegram forgets updates only when asked for those after them
+        (``offset``), so an update fetched but not recorded (the database or
+        the process went away) comes again.
+        """
+        bot = self.application.bot
+        offset: int | None = None
+        pause = FIRST_POLL_PAUSE
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset, timeout=POLL_SECONDS, allowed_updates=list(ALLOWED_UPDATES)
+                )
+                for update in updates:
+                    await self._receive(inbox, update, update.to_dict())
+            except (TelegramError, DeskError) as error:
+                log.warning("Telegram polling failed (%s); trying again in %.0f s", error, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MAX_POLL_PAUSE)
+                continue
+            pause = FIRST_POLL_PAUSE
+            if updates:
+                offset = updates[-1].update_id + 1
+
+    async def _receive(self, inbox: Inbox, update: Update, payload: dict[str, Any]) -> None:
+        sender = update.effective_user or update.effective_chat
+        event = await inbox.receive(
+            PLATFORM, str(update.update_id), payload, str(sender.id) if sender else None
+        )
+        if event is not None:
+            inbox.process_soon(event)
 
     # Handlers ------------------------------------------------------------------------------------
 
@@ -308,18 +399,20 @@ class TelegramChannel:
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("Telegram update %s failed", update_id, exc_info=context.error)
+        handling = _handling.get(None)
+        if handling is not None:
+            handling.failed = context.error
 
     # Conversation --------------------------------------------------------------------------------
 
     async def _ask(self, user: User, chat: Chat, question: str, anchor: Message | None) -> None:
-        """Ask the assistant as ``user`` and send the reply to ``chat``."""
-        thread = anchor.message_thread_id if anchor and anchor.is_topic_message else None
-        asker = Asker(PLATFORM, str(user.id), str(chat.id), str(thread) if thread else None)
+        """Ask the assistant as ``user``; the reply is for ``chat``."""
+        asker = _asker(user, chat, anchor)
         reply = await self._runtime.assistant.reply(
             Question(question, asker, language_hint(user.language_code))
         )
         for outgoing in render_reply(reply):
-            await self._send(chat, outgoing, anchor)
+            _reply(asker, chat, outgoing, anchor, reply.language, ticket_id=reply.ticket_id)
 
     async def _feedback(self, query: CallbackQuery, vote: Vote) -> None:
         assert query.message is not None
@@ -339,34 +432,14 @@ class TelegramChannel:
             keyboard = InlineKeyboardMarkup([[person]]) if person else None
             outgoing = Outgoing(escape(text("feedback_sorry", language)), keyboard)
             anchor = query.message if isinstance(query.message, Message) else None
-            await self._send(chat, outgoing, anchor)
+            _reply(_asker(query.from_user, chat, anchor), chat, outgoing, anchor, language)
 
     async def _notice(self, message: Message, key: str) -> None:
         language = language_hint(message.from_user.language_code if message.from_user else None)
         outgoing = Outgoing(escape(text(key, language or "da")))
-        await self._send(message.chat, outgoing, message)
-
-    async def _send(self, chat: Chat, outgoing: Outgoing, anchor: Message | None) -> Message:
-        """Send into ``chat``; in groups as a reply to ``anchor`` so it is clear who is meant."""
-        in_group = chat.type != ChatType.PRIVATE
-        reply_to = (
-            ReplyParameters(anchor.message_id, allow_sending_without_reply=True)
-            if anchor is not None and in_group
-            else None
-        )
-        thread = anchor.message_thread_id if anchor and anchor.is_topic_message else None
-        return await retrying(
-            partial(
-                self.application.bot.send_message,
-                chat_id=chat.id,
-                text=outgoing.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=outgoing.keyboard,
-                reply_parameters=reply_to,
-                message_thread_id=thread,
-                link_preview_options=NO_PREVIEW,
-            )
-        )
+        assert message.from_user is not None
+        asker = _asker(message.from_user, message.chat, message)
+        _reply(asker, message.chat, outgoing, message, language or "da")
 
     async def _remove_buttons(self, query: CallbackQuery) -> None:
         """A choice or a vote is taken once: its buttons go away."""
@@ -400,6 +473,31 @@ class TelegramChannel:
     def _without_mention(self, value: str) -> str:
         username = re.escape(self.application.bot.username)
         return re.sub(rf"(?<!\w)@{username}\b", " ", value, flags=re.IGNORECASE).strip()
+
+
+def _asker(user: User, chat: Chat, anchor: Message | None) -> Asker:
+    """Who is answered, and where: the chat, and the forum topic the question came from."""
+    thread = anchor.message_thread_id if anchor and anchor.is_topic_message else None
+    return Asker(PLATFORM, str(user.id), str(chat.id), str(thread) if thread else None)
+
+
+def _reply(
+    asker: Asker,
+    chat: Chat,
+    outgoing: Outgoing,
+    anchor: Message | None,
+    language: str,
+    *,
+    ticket_id: int | None = None,
+) -> None:
+    """Add a message for ``chat`` to the update's replies; in groups it answers ``anchor``, so
+    that it is clear who is meant."""
+    in_group = chat.type != ChatType.PRIVATE
+    reply_to = anchor.message_id if anchor is not None and in_group else None
+    message = OutboxMessage(
+        asker, outgoing.plain, language, rendered(outgoing, reply_to), ticket_id=ticket_id
+    )
+    _handling.get().replies.append(message)
 
 
 def _from_person(message: Message) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
 CALLBACK_LIMIT = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)
 CHOICE_PREFIX = "c:"
+_TAG = re.compile(r"<[^>]*>")
 FEEDBACK_PREFIX = "f:"
 WITHDRAW_PREFIX = "w:"
 
@@ -40,6 +42,11 @@ class Outgoing:
 
     html: str
     keyboard: InlineKeyboardMarkup | None = None
+
+    @property
+    def plain(self) -> str:
+        """The text as it shows, without the tags this module writes."""
+        return html.unescape(_TAG.sub("", self.html))
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +241,3 @@ def render_reminder(ticket: TicketView, language: str) -> str:
     line = text("staff_reminder", language, ticket=ticket.id, question=ticket.question)
     how = text("staff_how_to_answer", language)
     return f"<b>{escape(line)}</b>\n<i>{escape(how)}</i>"
-
-
-def render_delivery_failed(ticket: TicketView, reason: str, language: str) -> str:
-    return escape(text("staff_delivery_failed", language, ticket=ticket.id, reason=reason))

@@ -24,7 +24,6 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.channels.telegram_render import (
     escape,
-    render_delivery_failed,
     render_follow_up,
     render_reminder,
     render_ticket,
@@ -34,7 +33,7 @@ from bot.channels.telegram_send import NO_PREVIEW, answer_button, retrying
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, NotStaffError, WhichQuestionError
 from bot.escalation.notes import is_internal_note
-from bot.escalation.views import StaffMember, TicketView, learned_id
+from bot.escalation.views import DeliveryFailure, StaffMember, TicketView, learned_id
 from bot.staff_faq import parse_faq_command, run_faq_command
 from bot.texts import text
 
@@ -77,9 +76,10 @@ class TelegramStaffRoom:
         anchor = _message_id(await self._desk.staff_message(ticket.id, PLATFORM))
         await self._post(ticket.id, render_reminder(ticket, self._language), anchor)
 
-    async def notify_delivery_failed(self, ticket: TicketView, reason: str) -> None:
-        anchor = _message_id(await self._desk.staff_message(ticket.id, PLATFORM))
-        await self._send(render_delivery_failed(ticket, reason, self._language), anchor)
+    async def notify_delivery_failed(self, failure: DeliveryFailure) -> None:
+        ticket = failure.ticket
+        ref = await self._desk.staff_message(ticket.id, PLATFORM) if ticket else None
+        await self._send(escape(failure.line(self._language)), _message_id(ref))
 
     async def _post(
         self,

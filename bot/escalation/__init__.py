@@ -7,7 +7,10 @@ Public API for the assistant and the channels::
     view = await desk.open_ticket(question, language, asker, candidates, follow_up_of=None)
     await desk.answer(ticket_id, StaffMember(...), text, publish=False, questions=(1,))
     changes = await desk.learned_changes(after=revision)   # what every worker polls
-    OutboxWorker(desk, {"telegram": deliverer, ...}).run()
+    outbox = OutboxWorker(desk, {"telegram": deliverer, ...})    # every message to askers
+    inbox = Inbox(desk, outbox, {"telegram": handler, ...})      # every event from platforms
+    event = await inbox.receive("telegram", update_id, update)  # before acknowledging
+    if event: inbox.process_soon(event)
 
 See ``interfaces`` for what channels implement.
 """
@@ -21,18 +24,28 @@ from bot.escalation.errors import (
     LearnedWithdrawnError,
     NotStaffError,
     PermanentDeliveryError,
+    RateLimitedError,
     TicketClosedError,
     UnknownLearnedError,
     UnknownQuestionError,
     UnknownTicketError,
     WhichQuestionError,
 )
-from bot.escalation.interfaces import Deliverer, StaffNotifier
+from bot.escalation.inbox import Inbox
+from bot.escalation.interfaces import (
+    Deliverer,
+    EventHandler,
+    OutboxMessage,
+    ReceivedEvent,
+    StaffNotifier,
+)
 from bot.escalation.learned import LEARNED_SOURCE_PREFIX, PUBLISH_PREFIX, is_learned_source
 from bot.escalation.outbox import OutboxWorker
 from bot.escalation.split import split_message
 from bot.escalation.views import (
+    Backlog,
     Candidate,
+    DeliveryFailure,
     Erasure,
     RetentionReport,
     StaffMember,
@@ -44,19 +57,26 @@ __all__ = [
     "CONSOLE_PLATFORM",
     "LEARNED_SOURCE_PREFIX",
     "PUBLISH_PREFIX",
+    "Backlog",
     "Candidate",
     "ConsoleDeliverer",
     "ConsoleNotifier",
     "Deliverer",
+    "DeliveryFailure",
     "DeskError",
     "DeskUnavailableError",
     "EmptyAnswerError",
     "Erasure",
     "EscalationDesk",
+    "EventHandler",
+    "Inbox",
     "LearnedWithdrawnError",
     "NotStaffError",
+    "OutboxMessage",
     "OutboxWorker",
     "PermanentDeliveryError",
+    "RateLimitedError",
+    "ReceivedEvent",
     "RetentionReport",
     "StaffMember",
     "StaffNotifier",

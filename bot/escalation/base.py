@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.escalation.interfaces import StaffNotifier
-from bot.escalation.privacy import SECRET_KEY, Pseudonyms
+from bot.escalation.privacy import SECRET_KEY, Pseudonyms, reference
 from bot.escalation.schema import Meta
 from bot.escalation.store import DeskStore
+from bot.escalation.views import DeliveryFailure
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,14 @@ class DeskBase:
 
     def dispose(self) -> None:
         self.store.dispose()
+
+    def asker_reference(self, platform: str, user_id: str) -> str | None:
+        """The pseudonym staff know an asker by (``asker-7f3a9c``)."""
+        return reference(self._pseudonyms.key(platform, user_id))
+
+    async def notify_delivery_failed(self, failure: DeliveryFailure) -> None:
+        """Tell staff that a message will not reach its asker (the outbox gave up on it)."""
+        await self._notify(lambda notifier: notifier.notify_delivery_failed(failure))
 
     async def _db(self, work: Callable[[Session], T]) -> T:
         return await asyncio.to_thread(self.store.transaction, work)

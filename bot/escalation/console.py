@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.conversation import Asker
-from bot.escalation.views import TicketView
+from bot.escalation.interfaces import OutboxMessage
+from bot.escalation.views import DeliveryFailure, TicketView
 
 CONSOLE_PLATFORM = "console"
 
@@ -23,8 +23,8 @@ class ConsoleDeliverer:
     def __init__(self, write: Callable[[str], object] = print) -> None:
         self._write = write
 
-    async def deliver(self, asker: Asker, text: str, language: str) -> None:
-        self._write(text)
+    async def deliver(self, message: OutboxMessage) -> None:
+        self._write(message.text)
 
 
 class ConsoleNotifier:
@@ -52,5 +52,5 @@ class ConsoleNotifier:
     async def notify_reminder(self, ticket: TicketView) -> None:
         log.info("Ticket #%d is still waiting for an answer: %s", ticket.id, ticket.question)
 
-    async def notify_delivery_failed(self, ticket: TicketView, reason: str) -> None:
-        log.info("The answer to ticket #%d could not be delivered: %s", ticket.id, reason)
+    async def notify_delivery_failed(self, failure: DeliveryFailure) -> None:
+        log.info("%s", failure.line("en"))

@@ -4,9 +4,10 @@ It is the sum of its concerns, each a mixin on ``base.DeskBase`` in a module
 named after it: ``tickets`` (opening, answering, closing), ``staff_messages``
 (where staff saw a ticket), ``learned`` (published answers, their corrections
 and withdrawal), ``staff`` (who may act as staff), ``reminders``,
-``erasure`` (retention and ``/slet``), ``processed_events`` (platform retries),
-``feedback``, ``audit``, ``subscriptions`` (tender watch) and
-``interactions`` (the insights log).
+``erasure`` (retention and ``/slet``), ``feedback``, ``audit``,
+``subscriptions`` (tender watch) and ``interactions`` (the insights log).
+Incoming events and outgoing messages have workers of their own next to it:
+``inbox`` and ``outbox``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from bot.escalation.erasure import ErasureDesk
 from bot.escalation.feedback import FeedbackDesk
 from bot.escalation.interactions import InteractionLog
 from bot.escalation.learned import LearnedEntryDesk
-from bot.escalation.processed_events import ProcessedEventDesk
 from bot.escalation.reminders import ReminderDesk
 from bot.escalation.staff_messages import StaffMessageDesk
 from bot.escalation.subscriptions import SubscriptionDesk
@@ -29,7 +29,6 @@ class EscalationDesk(
     LearnedEntryDesk,
     ReminderDesk,
     ErasureDesk,
-    ProcessedEventDesk,
     FeedbackDesk,
     AuditLog,
     SubscriptionDesk,

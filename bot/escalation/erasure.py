@@ -3,7 +3,7 @@
 What is erased is what identifies the asker or came from them: the address to
 write back to, the question, answer and follow-up texts, queued messages and
 who gave feedback; on request also their feedback and tender-watch
-subscriptions. Retention also prunes old processed platform event ids. What
+subscriptions. Retention also prunes the inbox's old platform event ids. What
 stays is what the audit needs: status, times, language, sources and
 confidence, who answered.
 """
@@ -24,7 +24,7 @@ from bot.escalation.schema import (
     Delivery,
     Feedback,
     FollowUp,
-    ProcessedEvent,
+    InboxEvent,
     Ticket,
 )
 from bot.escalation.subscriptions import forget_subscriptions
@@ -65,7 +65,7 @@ class ErasureDesk(DeskBase):
                 .values(asker_key=None)
             ).rowcount  # type: ignore[attr-defined]
             events = session.execute(
-                delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff)
+                delete(InboxEvent).where(InboxEvent.received_at < cutoff)
             ).rowcount  # type: ignore[attr-defined]
             if stale:
                 add_audit(session, moment, "retention", None, detail={"tickets": len(stale)})
@@ -118,5 +118,5 @@ def _erase_deliveries(session: Session, condition: Any) -> int:
     return session.execute(
         update(Delivery)
         .where(condition, Delivery.user_id.is_not(None))
-        .values(user_id=None, chat_id=None, thread=None, text="")
+        .values(user_id=None, chat_id=None, thread=None, text="", rendered=None)
     ).rowcount  # type: ignore[attr-defined]

@@ -79,3 +79,12 @@ class DeskUnavailableError(DeskError):
 class PermanentDeliveryError(Exception):
     """Raised by a ``Deliverer`` when retrying cannot help (the asker blocked the bot,
     the chat no longer exists). Any other exception counts as a transient failure."""
+
+
+class RateLimitedError(Exception):
+    """Raised by a ``Deliverer`` when the platform asks to be called again later (HTTP 429 with
+    ``Retry-After``, Telegram's ``retry_after``): the outbox waits that long, not less."""
+
+    def __init__(self, retry_after: float, detail: str) -> None:
+        super().__init__(f"{detail} (retry after {retry_after:g} s)")
+        self.retry_after = max(0.0, retry_after)

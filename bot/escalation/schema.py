@@ -46,23 +46,31 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# Delivery kinds and states.
+# Delivery kinds: a staff answer, a reminder to the asker, the bot's own reply to a question.
 ANSWER = "answer"
 REMINDER = "reminder"
+REPLY = "reply"
+# States of deliveries and inbox events.
 PENDING = "pending"
 DELIVERED = "delivered"
+DONE = "done"
 FAILED = "failed"
 CANCELLED = "cancelled"
 
 
 class Reachable(Protocol):
-    """Where a message goes: the asker fields shared by tickets and subscriptions."""
+    """Where a message goes: the asker fields shared by tickets, subscriptions and replies."""
 
-    platform: str
-    user_id: str | None
-    chat_id: str | None
-    thread: str | None
-    language: str
+    @property
+    def platform(self) -> str: ...
+    @property
+    def user_id(self) -> str | None: ...
+    @property
+    def chat_id(self) -> str | None: ...
+    @property
+    def thread(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
 
 
 class Base(DeclarativeBase):
@@ -134,10 +142,18 @@ class StaffMessage(Base):
 
 
 class Delivery(Base):
-    """Outbox row: a message to an asker, sent by whichever worker claims it."""
+    """Outbox row: a message to an asker, sent by whichever worker claims it.
+
+    Messages to one conversation (platform, chat, thread) go out in the order
+    of their ids; ``rendered`` is the channel's own form of the message
+    (blocks, buttons) as JSON, or None for plain ``text``.
+    """
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "due_at"),
+        Index("ix_deliveries_conversation", "platform", "chat_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # None for a delivery that answers no ticket (a tender-watch notice).
@@ -152,6 +168,7 @@ class Delivery(Base):
     thread: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
+    rendered: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -169,8 +186,9 @@ class Delivery(Base):
         text: str,
         now: datetime,
         ticket_id: int | None = None,
+        rendered: str | None = None,
     ) -> Delivery:
-        """A pending message to the asker of a ticket or subscription, due at once."""
+        """A pending message to the asker of a ticket, a subscription or a question, due at once."""
         return cls(
             ticket_id=ticket_id,
             kind=kind,
@@ -181,6 +199,7 @@ class Delivery(Base):
             thread=to.thread,
             language=to.language,
             text=text,
+            rendered=rendered,
             attempts=0,
             due_at=now,
             created_at=now,
@@ -229,15 +248,33 @@ class LearnedPhrasing(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
-class ProcessedEvent(Base):
-    """A platform event already handled; the primary key makes de-duplication hold across
-    workers and restarts."""
+class InboxEvent(Base):
+    """An incoming platform event (a question, a staff reply, a button), kept until handled.
 
-    __tablename__ = "processed_events"
+    The unique key (platform, platform id) is what makes a platform's retry a
+    duplicate, across workers and restarts. ``payload`` (the event as JSON)
+    and ``order_key`` (who sent it) are personal and are cleared once the
+    event is done; the key stays until retention prunes it.
+    """
 
-    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id"),
+        Index("ix_inbox_waiting", "status", "claimed_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(255))
+    order_key: Mapped[str | None] = mapped_column(String(255))
+    payload: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Feedback(Base):

@@ -283,10 +283,6 @@ class TicketDesk(StaffCheck):
 
         return await self._db(work)
 
-    async def notify_delivery_failed(self, ticket_id: int, reason: str) -> None:
-        view = await self.ticket(ticket_id)
-        await self._notify(lambda notifier: notifier.notify_delivery_failed(view, reason))
-
 
 def ticket_view(session: Session, ticket: Ticket) -> TicketView:
     """The ticket as staff see it: its messages, its learned entry (the latest one not

@@ -208,3 +208,48 @@ class RetentionReport:
     erased_deliveries: int = 0
     erased_feedback: int = 0
     pruned_events: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFailure:
+    """A message the outbox gave up on, as staff are told about it.
+
+    ``ticket`` is set for messages about a ticket (a staff answer, a
+    reminder, the notice that a question was escalated); ``asker`` is the
+    asker's pseudonym and ``preview`` the start of the message, so staff can
+    tell which conversation went quiet without seeing who it was.
+    """
+
+    reason: str
+    platform: str
+    asker: str | None
+    preview: str
+    ticket: TicketView | None = None
+
+    def line(self, language: str) -> str:
+        """The notice for staff, in the staff language."""
+        if self.ticket is not None:
+            return text(
+                "staff_delivery_failed", language, ticket=self.ticket.id, reason=self.reason
+            )
+        return text(
+            "staff_reply_undelivered",
+            language,
+            asker=self.asker or "–",
+            platform=self.platform,
+            reason=self.reason,
+            preview=self.preview,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What waits in the inbox or the outbox: how many, and the oldest one's age in seconds."""
+
+    waiting: int = 0
+    oldest_seconds: float = 0.0
+
+    @classmethod
+    def of(cls, waiting: int, oldest: datetime | None, now: datetime) -> Backlog:
+        age = (now - oldest).total_seconds() if oldest is not None else 0.0
+        return cls(int(waiting), round(max(0.0, age), 1))
