@@ -751,3 +751,76 @@ async def test_webhook_mode_checks_the_secret_token_and_healthz_reports_ready(
     assert webhook.params["secret_token"] == "s3cret-token"
     assert not fake.called("getUpdates")
     assert tested.errors == []
+
+
+# Restarts ----------------------------------------------------------------------------------------
+
+
+async def test_an_update_delivered_again_after_a_restart_is_answered_once(
+    make_bot: BotFactory, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The answer failed (503) and waited in the outbox through the restart; the restarted
+    poller gets the same update again from Telegram and lets it go."""
+    caplog.set_level(logging.INFO, logger="bot.escalation.inbox")
+    update = fake.new_update(
+        message=fake.message(
+            "Hvordan sender jeg en faktura til kommunen?", sender=ALICE, chat_id=ASKER_ID
+        )
+    )
+    fake.fail_next("sendMessage", 503, "Service Unavailable")
+    async with make_bot() as before:
+        await fake.push(update)
+        await asyncio.wait_for(_failed_send(fake), timeout=10)
+    assert fake.sent_to(ASKER_ID) == []
+
+    async with make_bot() as after:
+        seen = len(fake.called("getUpdates"))
+        await fake.wait_for("getUpdates", count=seen + 2)  # the update came again, and went
+        await asyncio.sleep(1.0)  # the retry's back-off
+        assert await after.outbox.process_once() == 1
+    ignored = f"telegram event {update['update_id']} was handled before; ignoring the retry"
+    assert ignored in caplog.text
+    [answer] = fake.sent_to(ASKER_ID)
+    assert "Fakturaen skal sendes elektronisk" in answer["text"]
+    assert before.errors == after.errors == []
+
+
+async def _failed_send(fake: FakeTelegram) -> None:
+    while not any(c.method == "sendMessage" and c.status == 503 for c in fake.calls):
+        await asyncio.sleep(0.05)
+
+
+async def test_a_webhook_update_sent_again_after_a_restart_is_answered_once(
+    make_bot: BotFactory, fake: FakeTelegram
+) -> None:
+    secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+    update = fake.new_update(
+        message=fake.message("Hvornår betaler kommunen en faktura?", sender=ALICE, chat_id=ASKER_ID)
+    )
+    statuses = []
+    for _ in ("before", "after"):
+        port = free_port()
+        async with make_bot(
+            start=False,
+            public_url="https://bot.example.org/",
+            telegram_webhook_secret="s3cret-token",
+        ) as tested:
+            server = Server(tested.runtime, [tested.channel])
+            await server.start(port)
+            running = asyncio.create_task(server.run_until_stopped())
+            try:
+                async with (
+                    aiohttp.ClientSession() as http,
+                    http.post(
+                        f"http://127.0.0.1:{port}{WEBHOOK_PATH}", json=update, headers=secret
+                    ) as response,
+                ):
+                    statuses.append(response.status)
+                await fake.wait_for("sendMessage", chat_id=ASKER_ID)
+            finally:
+                server.stop()
+                await running
+            assert tested.errors == []
+    assert statuses == [200, 200]
+    [answer] = fake.sent_to(ASKER_ID)
+    assert "30 dage" in answer["text"]
