@@ -1,9 +1,10 @@
 """Load benchmark for the Slack channel: acknowledgement latency, replies, duplicates, losses.
 
-The bot runs in its own process exactly as ``udbudsbot run`` would run Slack
-in HTTP mode (shipped knowledge, bundled model, a fresh SQLite desk), bound
-to 127.0.0.1, with its Web API pointed at the fake Slack API of
-``tests.fake_slack`` in this process. A load generator posts signed
+The bot is ``udbudsbot run`` with Slack in HTTP mode in its own process
+(shipped knowledge, bundled model, a fresh SQLite desk), with its Web API
+pointed at the fake Slack API of ``tests.fake_slack`` in this process. Every
+event goes through the inbox before it is acknowledged, and every reply
+through the outbox (sent at once by the worker that produced it). A load generator posts signed
 ``message.im`` events at rising rates, each from its own user in its own DM,
 and re-sends about one in twenty with the same ``event_id`` and
 ``X-Slack-Retry-Num`` a second later, as Slack does when it doubts an
@@ -29,12 +30,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import platform
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,10 +43,10 @@ from typing import Any
 
 import aiohttp
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.bot_process import REPO, BotProcess
+
 RESULTS = REPO / "benchmarks" / "results" / "slack_load.json"
 EVAL_QUESTIONS = REPO.parent / "shared" / "eval" / "dev.jsonl"
-INDEX_DATA_DIR = REPO / ".test-cache"  # the tests' vector cache: no re-embedding
 STAFF_CHANNEL = "C0BENCHSTAFF"
 EVENTS_PATH = "/slack/events"
 RETRY_EVERY = 20
@@ -97,45 +95,6 @@ class Phase:
     load_average: float = 0.0
     generator_late_max_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
-
-
-# The bot's process ------------------------------------------------------------------------------
-
-
-async def serve(api_url: str, port: int, database: Path) -> None:
-    """Run the Slack channel like ``udbudsbot run`` would, on 127.0.0.1:``port``, until SIGTERM."""
-    from aiohttp import web
-
-    from bot.channels.serve import Server
-    from bot.channels.slack import SlackChannel
-    from bot.config import Settings
-    from bot.runtime import start_runtime
-    from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET
-
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        data_dir=INDEX_DATA_DIR,
-        database_url=f"sqlite:///{database}",
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_base_url=api_url,
-        slack_staff_channel=STAFF_CHANNEL,
-    )
-    runtime = start_runtime(settings)
-    channel = SlackChannel(runtime)
-    server = Server(runtime, [channel])
-    runner = web.AppRunner(server.http_app(), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host="127.0.0.1", port=port).start()
-    await channel.start()
-    server.ready = True
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    await stop.wait()
-    await channel.stop()
-    await runner.cleanup()
-    runtime.close()
 
 
 # The load generator ----------------------------------------------------------------------------
@@ -268,41 +227,28 @@ def _percentile(ordered: list[float], share: float) -> float:
 
 
 async def run(phases: list[tuple[int, int]], drain_limit: float) -> dict[str, Any]:
-    from tests.fake_slack import FakeSlackApi
+    from tests.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
 
     api = FakeSlackApi()
     api_url = await api.start()
     workdir = Path(tempfile.mkdtemp(prefix="udbudsbot-slack-load-"))
-    port = _free_port()
-    log_path = workdir / "bot.log"
-    env = {k: v for k, v in os.environ.items() if "SLACK_" not in k}
-    env["PYTHONPATH"] = str(REPO)
-    with log_path.open("w") as log:
-        bot = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "benchmarks.slack_load",
-                "--serve",
-                "--api",
-                api_url,
-                "--port",
-                str(port),
-                "--database",
-                str(workdir / "desk.db"),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    bot = BotProcess(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_BASE_URL": api_url,
+            "SLACK_STAFF_CHANNEL": STAFF_CHANNEL,
+            "UDBUDSBOT_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
+            "UDBUDSBOT_LOG_LEVEL": "WARNING",
+        },
+        workdir,
+    )
     try:
-        url = f"http://127.0.0.1:{port}"
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
             started = time.monotonic()
-            await _wait_ready(session, url, bot)
+            await bot.start(session)
             print(f"bot ready after {time.monotonic() - started:.1f} s", file=sys.stderr)
-            generator = LoadGenerator(session, url + EVENTS_PATH, questions())
+            generator = LoadGenerator(session, bot.url + EVENTS_PATH, questions())
             results = []
             for rate, seconds in phases:
                 print(f"phase: {rate} events/s for {seconds} s", file=sys.stderr)
@@ -310,14 +256,10 @@ async def run(phases: list[tuple[int, int]], drain_limit: float) -> dict[str, An
                 print(json.dumps(asdict(phase)), file=sys.stderr)
                 results.append(phase)
     finally:
-        bot.terminate()
-        try:
-            bot.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            bot.kill()
+        bot.stop()
         await api.stop()
     errors = [
-        line for line in log_path.read_text().splitlines() if "Error" in line or "ERROR" in line
+        line for line in bot.log.read_text().splitlines() if "Error" in line or "ERROR" in line
     ]
     return {
         "target": "50 events/s for 60 s: every event acknowledged within 1 s, "
@@ -334,28 +276,6 @@ async def run(phases: list[tuple[int, int]], drain_limit: float) -> dict[str, An
             if c.method == "chat.postMessage" and c.params.get("channel") == STAFF_CHANNEL
         ),
     }
-
-
-async def _wait_ready(session: aiohttp.ClientSession, url: str, bot: subprocess.Popen) -> None:
-    for _ in range(1200):
-        if bot.poll() is not None:
-            raise RuntimeError("the bot process ended before it was ready (see its log)")
-        try:
-            async with session.get(url + "/healthz") as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.5)
-    raise RuntimeError("the bot was not ready within 10 minutes")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def table(report: dict[str, Any]) -> str:
@@ -383,14 +303,7 @@ def main() -> int:
         "--drain", type=float, default=3600.0, help="max seconds to wait for replies"
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--api", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        asyncio.run(serve(args.api, args.port, args.database))
-        return 0
     phases = [tuple(int(x) for x in part.split(":")) for part in args.phases.split(",")]
     report = asyncio.run(run(phases, args.drain))  # type: ignore[arg-type]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -24,10 +24,10 @@ from index.dense import Embedder, load_embedder
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
 from knowledge.pack import load_knowledge
+from tests.bot_process import TEST_CACHE
 
 pytest_plugins = ("tests.desk_support", "tests.fake_slack")
 
-TEST_CACHE = Path(__file__).resolve().parent.parent / ".test-cache"
 TODAY = date(2026, 11, 28)
 
 

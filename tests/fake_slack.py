@@ -24,7 +24,6 @@ import asyncio
 import copy
 import itertools
 import json
-import random
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -49,6 +48,7 @@ from bot.escalation.interfaces import Deliverer, OutboxMessage, ReceivedEvent, S
 from bot.runtime import Runtime, build_assistant
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
+from tests.flaky import RATE_LIMITED, Flakiness
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -81,16 +81,6 @@ class HttpFailure:
                 {"ok": False, "error": "ratelimited"}, status=429, headers=headers
             )
         return web.Response(status=self.status, text="Service Unavailable", headers=headers)
-
-
-@dataclass(frozen=True, slots=True)
-class Flakiness:
-    """Random failures of a method: a share answered 503, a share rate-limited (429)."""
-
-    unavailable: float
-    rate_limited: float
-    retry_after: float
-    random: random.Random
 
 
 class FakeSlackApi:
@@ -143,16 +133,9 @@ class FakeSlackApi:
     def recover(self, method: str) -> None:
         self.down.pop(method, None)
 
-    def make_flaky(
-        self,
-        method: str,
-        unavailable: float,
-        rate_limited: float,
-        retry_after: float = 1.0,
-        seed: int = 15,
-    ) -> None:
+    def make_flaky(self, method: str, flakiness: Flakiness) -> None:
         """Fail a share of the calls of ``method`` with 503 and another with 429."""
-        self.flaky[method] = Flakiness(unavailable, rate_limited, retry_after, random.Random(seed))
+        self.flaky[method] = flakiness
 
     def _http_failure(self, method: str) -> HttpFailure | None:
         queued = self.http_failures.get(method)
@@ -161,13 +144,10 @@ class FakeSlackApi:
         if method in self.down:
             return self.down[method]
         flaky = self.flaky.get(method)
-        if flaky is not None:
-            draw = flaky.random.random()
-            if draw < flaky.unavailable:
-                return HttpFailure(503)
-            if draw < flaky.unavailable + flaky.rate_limited:
-                return HttpFailure(429, flaky.retry_after)
-        return None
+        status = flaky.draw() if flaky is not None else None
+        if flaky is None or status is None:
+            return None
+        return HttpFailure(status, flaky.retry_after if status == RATE_LIMITED else None)
 
     def hold(self, method: str) -> asyncio.Event:
         """Record calls of ``method`` but answer them only once the returned event is set."""

@@ -5,7 +5,8 @@ to Telegram (``TELEGRAM_API_BASE_URL`` points here). It records every call,
 serves queued updates to ``getUpdates``, keeps the messages the bot sent so
 they can be edited and replied to, checks HTML the way Telegram does
 (unsupported tags and over-long texts are rejected with 400), and can be told
-to fail the next call of a method (flood control, blocked user, network).
+to fail the next call of a method (flood control, blocked user, network) or
+a random share of its calls (``make_flaky``, for the chaos benchmark).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
+
+from tests.flaky import RATE_LIMITED, Flakiness
 
 TOKEN = "123456:TEST-token"
 BOT_ID = 123456
@@ -160,6 +163,7 @@ class FakeTelegram:
     failures: dict[str, list[Failure]] = field(default_factory=lambda: defaultdict(list))
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)
+    flaky: dict[str, Flakiness] = field(default_factory=dict)
     base_url: str = ""
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition | None = None
@@ -191,6 +195,10 @@ class FakeTelegram:
         parameters: dict[str, Any] | None = None,
     ) -> None:
         self.failures[method].append(Failure(status, description, parameters))
+
+    def make_flaky(self, method: str, flakiness: Flakiness) -> None:
+        """Fail a share of the calls of ``method`` with 503 and another with flood control."""
+        self.flaky[method] = flakiness
 
     def new_update(self, **content: Any) -> dict[str, Any]:
         """An update with a fresh ``update_id`` (``message=…``, ``callback_query=…``, …)."""
@@ -279,8 +287,8 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await _params(request)
         failures = self.failures.get(method)
-        if failures:
-            failure = failures.pop(0)
+        failure = failures.pop(0) if failures else self._flaky_failure(method)
+        if failure is not None:
             await self._record(method, params, failure.status)
             return _error(failure.status, failure.description, failure.parameters)
         handler = getattr(self, f"_api_{_snake(method)}", None)
@@ -297,6 +305,16 @@ class FakeTelegram:
             return _error(400, f"Bad Request: {error}")
         await self._record(method, params, 200)
         return web.json_response({"ok": True, "result": result})
+
+    def _flaky_failure(self, method: str) -> Failure | None:
+        flaky = self.flaky.get(method)
+        status = flaky.draw() if flaky is not None else None
+        if flaky is None or status is None:
+            return None
+        if status == RATE_LIMITED:
+            wait = int(flaky.retry_after)
+            return Failure(status, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        return Failure(status, "Service Unavailable")
 
     async def _record(self, method: str, params: dict[str, Any], status: int) -> None:
         assert self._changed is not None

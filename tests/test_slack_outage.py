@@ -20,12 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -38,7 +32,7 @@ import pytest
 from bot.runtime import Runtime
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
-from tests.conftest import TEST_CACHE
+from tests.bot_process import BotProcess
 from tests.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -57,7 +51,6 @@ pytestmark = pytest.mark.model
 
 INVOICE = "Hvordan sender jeg en faktura til Aarhus Kommune?"
 OUTAGE_SECONDS = 3.0
-START_TIMEOUT = 120.0
 
 
 def delivered_to(api: FakeSlackApi, channel: str) -> list[dict[str, Any]]:
@@ -88,7 +81,7 @@ def runtime(
 
 
 async def test_a_503_then_success_delivers_the_answer_once(
-    runtime: Runtime, api: FakeSlackApi
+    runtime: Runtime, api: FakeSlackApi, caplog: pytest.LogCaptureFixture
 ) -> None:
     api.fail_next("chat.postMessage", HttpFailure(503))
     async with SlackHarness(runtime, api) as slack:
@@ -98,6 +91,9 @@ async def test_a_503_then_success_delivers_the_answer_once(
     [answer] = delivered_to(api, "D0FLAKY01")
     assert "EAN" in answer["text"]
     assert len(api.failed("chat.postMessage")) == 1
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "bot.escalation.outbox"]
+    assert "(reply to slack) failed, retry in" in warning
+    assert "Slack did not take the message (HTTP 503)" in warning
 
 
 async def test_rate_limiting_is_waited_out(runtime: Runtime, api: FakeSlackApi) -> None:
@@ -147,69 +143,20 @@ async def test_slacks_retry_after_a_restart_is_not_answered_again_and_the_answer
 # ``udbudsbot run`` in its own process -------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class RunningBot:
-    """``udbudsbot run`` with Slack in HTTP mode, started, killed and started again."""
+class RunningBot(BotProcess):
+    """``udbudsbot run`` with Slack in HTTP mode, on the fake Web API, with a staff channel."""
 
     def __init__(self, api: FakeSlackApi, workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.workdir = workdir
-        self.log = workdir / "bot.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        kept = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith(("UDBUDSBOT_", "SLACK_", "TELEGRAM_"))
-        }
-        self.env = {
-            **kept,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_BASE_URL": api.base_url,
-            "SLACK_STAFF_CHANNEL": STAFF_CHANNEL,
-            "UDBUDSBOT_HTTP_PORT": str(self.port),
-            # The tests' vector cache, so that the index is not embedded again.
-            "UDBUDSBOT_DATA_DIR": str(TEST_CACHE),
-            "UDBUDSBOT_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
-        }
-
-    async def start(self, session: aiohttp.ClientSession) -> None:
-        command = shutil.which("udbudsbot", path=str(Path(sys.executable).parent))
-        assert command is not None, "the udbudsbot command is not installed in this environment"
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [command, "run"], cwd=self.workdir, env=self.env, stdout=log, stderr=log
-            )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                async with session.get(f"{self.url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-        raise AssertionError(f"udbudsbot run was not ready within {START_TIMEOUT:.0f} s")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        super().__init__(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_BASE_URL": api.base_url,
+                "SLACK_STAFF_CHANNEL": STAFF_CHANNEL,
+                "UDBUDSBOT_DATABASE_URL": f"sqlite:///{workdir / 'desk.db'}",
+            },
+            workdir,
+        )
 
     async def send_event(
         self,

@@ -13,7 +13,7 @@ question too and goes the same way. The inbox tells Slack's retries from new
 events, also across restarts and workers.
 
 Handling: the inbox hands each event back to ``handle``, which asks an
-assistant on its own thread (``slack_assistant``, so that retrieval never
+assistant on its own thread (``assistant_thread``, so that retrieval never
 holds up an acknowledgement) and returns the reply as Block Kit for the
 outbox. A direct message is answered in the DM; a mention in a channel in a
 thread under it.
@@ -38,7 +38,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack_assistant import AssistantThread
+from bot.channels.assistant_thread import AssistantThread
 from bot.channels.slack_blocks import (
     ASK_ACTION,
     FAQ_WITHDRAW,
@@ -120,13 +120,16 @@ class SlackDeliverer:
                 unfurl_media=False,
             )
         except SlackApiError as error:
-            code = str(error.response.get("error"))
+            response = error.response
+            # An outage answers with a page, not JSON: then there is no error code.
+            code = response.data.get("error") if isinstance(response.data, dict) else None
             if code in PERMANENT_ERRORS:
                 raise PermanentDeliveryError(f"Slack refused the message: {code}") from error
-            if error.response.status_code == 429 or code == "ratelimited":
-                wait = error.response.headers.get("Retry-After", "1")
+            if response.status_code == 429 or code == "ratelimited":
+                wait = response.headers.get("Retry-After", "1")
                 raise RateLimitedError(_seconds(wait), "Slack rate limit") from error
-            raise
+            detail = f"HTTP {response.status_code}" + (f", {code}" if code else "")
+            raise ConnectionError(f"Slack did not take the message ({detail})") from error
 
 
 class SlackChannel:
@@ -206,11 +209,11 @@ class SlackChannel:
             app.router.add_post(EVENTS_PATH, self.handle_http)
 
     async def start(self, inbox: Inbox) -> None:
-        self._inbox = inbox
         # One connection pool for every Web API call (without it, each call opens its own).
         self.client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         self._deliverer.client.session = self.client.session
         self._assistant.start()
+        self._inbox = inbox  # only now can events be handled; until then Slack gets 503
         if self._app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -267,6 +270,8 @@ class SlackChannel:
         if body.get("type") != "event_callback":
             await next()
             return response
+        if self._inbox is None:
+            return BoltResponse(status=503, body="starting")
         event = body.get("event") or {}
         if self._wanted(event):
             key = body.get("event_id") or event.get("client_msg_id") or event.get("event_ts")

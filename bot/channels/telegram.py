@@ -11,11 +11,13 @@ confirms updates before they are handled.)
 
 The inbox hands each update back to ``handle``, which runs it through one PTB
 ``Application`` whose handlers only translate: a text message becomes a
-``Question``, the ``Reply`` becomes HTML with buttons, collected for the
-outbox. In groups the bot speaks only when addressed: mentioned, replied
-to, or given one of its commands. The staff group
-(``TELEGRAM_STAFF_CHAT_ID``) gets the tickets; a reply to a ticket there is
-a staff answer, and ``/faq …`` commands there manage the learned answers.
+``Question`` for the assistant (on a thread of its own, ``assistant_thread``,
+so that retrieval never holds up webhook calls or sends), the ``Reply``
+becomes HTML with buttons, collected for the outbox. In groups the bot
+speaks only when addressed: mentioned, replied to, or given one of its
+commands. The staff group (``TELEGRAM_STAFF_CHAT_ID``) gets the tickets; a
+reply to a ticket there is a staff answer, and ``/faq …`` commands there
+manage the learned answers.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.assistant_thread import AssistantThread
 from bot.channels.telegram_render import (
     Outgoing,
     Vote,
@@ -85,6 +88,7 @@ ALLOWED_UPDATES = (
     Update.MY_CHAT_MEMBER,
 )
 POLL_SECONDS = 30
+SEND_TIMEOUT = 30.0
 FIRST_POLL_PAUSE = 1.0
 MAX_POLL_PAUSE = 60.0
 COMMANDS = (
@@ -150,6 +154,7 @@ class TelegramChannel:
         # httpx logs every request URL at INFO, and Bot API URLs contain the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         self._runtime = runtime
+        self._assistant = AssistantThread(runtime)
         self._desk = runtime.desk
         self._webhook_url = (
             settings.public_url.rstrip("/") + WEBHOOK_PATH if settings.public_url else None
@@ -161,6 +166,10 @@ class TelegramChannel:
             .token(token)
             .base_url(settings.telegram_api_base_url)
             .base_file_url(file_base_url(settings.telegram_api_base_url))
+            # A slow answer is not a failed one: a send given up too early is sent twice.
+            .read_timeout(SEND_TIMEOUT)
+            .write_timeout(SEND_TIMEOUT)
+            .pool_timeout(SEND_TIMEOUT)
         )
         self.application = builder.updater(None).build()
         bot = self.application.bot
@@ -191,7 +200,7 @@ class TelegramChannel:
             app.router.add_post(WEBHOOK_PATH, self._webhook)
 
     async def start(self, inbox: Inbox) -> None:
-        self._inbox = inbox
+        self._assistant.start()
         app = self.application
         await app.initialize()
         await self._register_commands()
@@ -208,6 +217,7 @@ class TelegramChannel:
             await retrying(app.bot.delete_webhook)
             self._polling = asyncio.create_task(self._poll(inbox), name="telegram-polling")
         await app.start()
+        self._inbox = inbox  # only now can updates be handled; until then webhook calls get 503
         mode = f"webhook {self._webhook_url}" if self._webhook_url else "long polling"
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
 
@@ -220,6 +230,7 @@ class TelegramChannel:
         if app.running:
             await app.stop()
         await app.shutdown()
+        await self._assistant.stop()
 
     async def handle(self, event: ReceivedEvent) -> Sequence[OutboxMessage]:
         """Run one update from the inbox through the handlers; the replies they produced."""
@@ -408,7 +419,7 @@ class TelegramChannel:
     async def _ask(self, user: User, chat: Chat, question: str, anchor: Message | None) -> None:
         """Ask the assistant as ``user``; the reply is for ``chat``."""
         asker = _asker(user, chat, anchor)
-        reply = await self._runtime.assistant.reply(
+        reply = await self._assistant.reply(
             Question(question, asker, language_hint(user.language_code))
         )
         for outgoing in render_reply(reply):

@@ -17,7 +17,9 @@ free when its leases run out, and the polling loop of any worker (or of the
 restarted one) takes them over. An event whose handler fails is tried again
 after a pause, a few times, then set aside as failed and logged.
 
-Events from one sender are handled in the order they arrived (per worker).
+Events from one sender are handled in the order they arrived (per worker), and
+a worker handles a bounded number at once (``concurrency``): a burst waits in
+the inbox, claimed, instead of crowding the platform's connections.
 """
 
 from __future__ import annotations
@@ -77,12 +79,13 @@ class Inbox:
         outbox: OutboxWorker,
         handlers: Mapping[str, EventHandler],
         *,
-        lease: timedelta = timedelta(seconds=30),
+        lease: timedelta = timedelta(seconds=15),
         retry_after: timedelta = timedelta(seconds=10),
         max_attempts: int = 5,
         batch_size: int = 20,
         poll_interval: float = 2.0,
         stop_timeout: float = 10.0,
+        concurrency: int = 16,
     ) -> None:
         self.desk = desk
         self.outbox = outbox
@@ -94,6 +97,7 @@ class Inbox:
         self.poll_interval = poll_interval
         self.stop_timeout = stop_timeout
         self._in_order = InOrder()
+        self._turns = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
@@ -177,7 +181,8 @@ class Inbox:
     async def process(self, event: ReceivedEvent) -> None:
         """Handle a claimed event, queue its replies with the event marked done, send them."""
         try:
-            async with self._in_order.hold(event.order_key or f"{event.platform}:{event.id}"):
+            sender = event.order_key or f"{event.platform}:{event.id}"
+            async with self._in_order.hold(sender), self._turns:
                 claimed = await self._handle(event)
                 if claimed:
                     await self.outbox.send_now(claimed)

@@ -83,7 +83,7 @@ class OutboxWorker:
         desk: EscalationDesk,
         deliverers: Mapping[str, Deliverer],
         *,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = timedelta(seconds=15),
         first_retry: timedelta = timedelta(seconds=1),
         max_retry: timedelta = timedelta(minutes=5),
         give_up_after: timedelta | None = None,

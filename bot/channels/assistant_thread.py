@@ -1,11 +1,12 @@
-"""The assistant on a thread of its own, so retrieval never holds up Slack's acknowledgements.
+"""The assistant on a thread of its own, so retrieval never holds up a channel's event loop.
 
 Retrieval is CPU work (embedding the question, scoring every record) that
-takes 50–500 ms and never yields. Run on the event loop that also serves
-``POST /slack/events``, a burst of questions would queue every
-acknowledgement behind it and break Slack's three-second rule. So the Slack
-channel keeps an assistant of its own on a dedicated thread with its own
-event loop; the request loop only parses, acknowledges and posts.
+takes 10–500 ms and never yields. Run on the event loop that also receives
+events, a burst of questions would queue every acknowledgement (Slack's
+three-second rule, Telegram's webhook calls), every send and every lease
+renewal behind it. So the channels keep an assistant of their own on a
+dedicated thread with its own event loop; the request loop only parses,
+records, acknowledges and sends.
 
 The thread's assistant is built like the runtime's (``build_assistant``,
 on the same knowledge and index) and rebuilt when the runtime swaps in a
@@ -66,7 +67,7 @@ class AssistantThread:
 
     def __init__(self, runtime: Runtime) -> None:
         if runtime.desk is None:
-            raise ValueError("the Slack channel needs the escalation desk")
+            raise ValueError("the assistant thread needs the escalation desk")
         self._runtime = runtime
         self._desk: EscalationDesk = runtime.desk
         self._proxy: _DeskOnLoop | None = None
@@ -84,7 +85,7 @@ class AssistantThread:
         self._turns = asyncio.Semaphore(CONCURRENT_REPLIES)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
-            target=self._run, args=(self._loop,), name="slack-assistant", daemon=True
+            target=self._run, args=(self._loop,), name="assistant", daemon=True
         )
         self._thread.start()
 
