@@ -187,16 +187,10 @@ class SlackPlatform:
         return "/slack/events", body.encode(), headers
 
     def answers(self) -> dict[str, list[tuple[float, str]]]:
-        found: dict[str, list[tuple[float, str]]] = {}
-        for call in list(self.api.calls):
-            if call.method == "chat.postMessage" and call.status == 200:
-                channel = str(call.params.get("channel"))
-                found.setdefault(channel, []).append((call.at, str(call.params.get("text"))))
-        return found
+        return _messages(self.api.calls, "chat.postMessage", "channel")
 
     def refused(self) -> tuple[int, int]:
-        failed = self.api.failed("chat.postMessage")
-        return sum(c.status == 503 for c in failed), sum(c.status == 429 for c in failed)
+        return _refusals(self.api.calls, "chat.postMessage")
 
 
 class TelegramPlatform:
@@ -240,16 +234,27 @@ class TelegramPlatform:
         return "/telegram/webhook", json.dumps(update).encode(), headers
 
     def answers(self) -> dict[str, list[tuple[float, str]]]:
-        found: dict[str, list[tuple[float, str]]] = {}
-        for call in list(self.fake.calls):
-            if call.method == "sendMessage" and call.status == 200:
-                chat = str(call.params.get("chat_id"))
-                found.setdefault(chat, []).append((call.at, str(call.params.get("text"))))
-        return found
+        return _messages(self.fake.calls, "sendMessage", "chat_id")
 
     def refused(self) -> tuple[int, int]:
-        failed = [c for c in self.fake.calls if c.method == "sendMessage" and c.status != 200]
-        return sum(c.status == 503 for c in failed), sum(c.status == 429 for c in failed)
+        return _refusals(self.fake.calls, "sendMessage")
+
+
+def _messages(calls: list[Any], method: str, to: str) -> dict[str, list[tuple[float, str]]]:
+    """The messages a fake platform took, per conversation (``to``): when, and the text."""
+    found: dict[str, list[tuple[float, str]]] = {}
+    for call in list(calls):
+        if call.method == method and call.status == 200:
+            found.setdefault(str(call.params.get(to)), []).append(
+                (call.at, str(call.params.get("text")))
+            )
+    return found
+
+
+def _refusals(calls: list[Any], method: str) -> tuple[int, int]:
+    """How many calls of ``method`` the platform answered 503, and how many 429."""
+    statuses = [call.status for call in list(calls) if call.method == method]
+    return statuses.count(503), statuses.count(429)
 
 
 # One run --------------------------------------------------------------------------------------

@@ -180,6 +180,28 @@ async def test_a_stopping_worker_leaves_new_events_to_another_at_once(
     assert (await other.backlog()).waiting == 0
 
 
+async def test_a_stopping_worker_frees_what_it_could_not_finish(desk: EscalationDesk) -> None:
+    class Stuck(EchoHandler):
+        async def handle(self, event: ReceivedEvent) -> list[OutboxMessage]:
+            await asyncio.Event().wait()
+            return []
+
+    stopping = Inbox(
+        desk,
+        inbox_for(desk, Stuck(), RecordingDeliverer()).outbox,
+        {"telegram": Stuck()},
+        stop_timeout=0.1,
+    )
+    event = await stopping.receive("telegram", "1001", QUESTION)
+    assert event is not None
+    stopping.process_soon(event)
+    await stopping.close()
+
+    telegram = RecordingDeliverer()
+    assert await inbox_for(desk, EchoHandler(), telegram).process_once() == 1  # no lease wait
+    assert len(telegram.sent) == 1
+
+
 async def test_the_backlog_shows_what_waits(desk: EscalationDesk, clock: Clock) -> None:
     inbox = inbox_for(desk, EchoHandler(), RecordingDeliverer())
     await inbox.receive("telegram", "1001", QUESTION)

@@ -185,15 +185,26 @@ async def bot(
     running.stop()
 
 
+async def ask_during_an_outage(
+    bot: RunningBot,
+    api: FakeSlackApi,
+    session: aiohttp.ClientSession,
+    event: dict[str, Any],
+    event_id: str,
+) -> None:
+    """Start the bot, take ``chat.postMessage`` down, ask: acknowledged, the answer fails."""
+    await bot.start(session)
+    api.go_down("chat.postMessage")
+    assert await bot.send_event(session, event, event_id) == 200
+    await wait_until(lambda: api.failed("chat.postMessage"), 30, "the failed post")
+
+
 async def test_run_answers_a_question_that_arrived_during_an_outage_once_slack_is_back(
     bot: RunningBot, api: FakeSlackApi
 ) -> None:
     event = dm_event(INVOICE, user="U0OUTAGE1", channel="D0OUTAGE1")
     async with aiohttp.ClientSession() as session:
-        await bot.start(session)
-        api.go_down("chat.postMessage")
-        assert await bot.send_event(session, event, "Ev0OUTAGE1") == 200
-        await wait_until(lambda: api.failed("chat.postMessage"), 30, "the failed post")
+        await ask_during_an_outage(bot, api, session, event, "Ev0OUTAGE1")
         await asyncio.sleep(OUTAGE_SECONDS)
         api.recover("chat.postMessage")
         await wait_until(lambda: delivered_to(api, "D0OUTAGE1"), 30, "the answer after the outage")
@@ -207,10 +218,7 @@ async def test_run_killed_during_an_outage_answers_slacks_retry_exactly_once_aft
 ) -> None:
     event = dm_event(INVOICE, user="U0KILLED1", channel="D0KILLED1")
     async with aiohttp.ClientSession() as session:
-        await bot.start(session)
-        api.go_down("chat.postMessage")
-        assert await bot.send_event(session, event, "Ev0KILLED1") == 200
-        await wait_until(lambda: api.failed("chat.postMessage"), 30, "the failed post")
+        await ask_during_an_outage(bot, api, session, event, "Ev0KILLED1")
         bot.kill()
         api.recover("chat.postMessage")
         await bot.start(session)

@@ -32,14 +32,14 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError
 from bot.escalation.interfaces import EventHandler, OutboxMessage, ReceivedEvent
-from bot.escalation.leases import Leases
+from bot.escalation.leases import Leases, backlog
 from bot.escalation.outbox import ClaimedDelivery, OutboxWorker
 from bot.escalation.schema import DONE, FAILED, PENDING, InboxEvent
 from bot.escalation.views import Backlog
@@ -298,8 +298,7 @@ class Inbox:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Take over waiting events and keep this worker's claims alive until ``stop``."""
-        keeper = asyncio.create_task(self.leases.keep(stop), name="inbox-leases")
-        try:
+        async with self.leases.kept(stop):
             while not stop.is_set():
                 try:
                     await self.process_once()
@@ -307,18 +306,17 @@ class Inbox:
                     log.error("Inbox paused: %s", exc)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
-        finally:
-            keeper.cancel()
-            await asyncio.gather(keeper, return_exceptions=True)
 
     async def close(self) -> None:
         """Stop claiming, let the events in hand finish (briefly), and free the rest."""
         self._closing = True
         if self._tasks:
             _, unfinished = await asyncio.wait(set(self._tasks), timeout=self.stop_timeout)
+            cut_off = set(self.leases.held)
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
+            self.leases.held.update(cut_off)  # those done meanwhile are not pending: untouched
         try:
             await self.leases.release()
         except DeskError as exc:
@@ -326,16 +324,7 @@ class Inbox:
 
     async def backlog(self) -> Backlog:
         """How many events wait to be handled, and for how long the oldest has waited."""
-
-        def work(session: Session) -> Backlog:
-            count, oldest = session.execute(
-                select(func.count(), func.min(InboxEvent.received_at)).where(
-                    InboxEvent.status == PENDING
-                )
-            ).one()
-            return Backlog.of(count, oldest, self.desk.clock())
-
-        return await self._db(work)
+        return await backlog(self.desk, InboxEvent, InboxEvent.received_at)
 
     async def _db(self, work: Callable[[Session], T]) -> T:
         return await asyncio.to_thread(self.desk.store.transaction, work)

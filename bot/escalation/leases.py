@@ -1,4 +1,5 @@
-"""Claims on inbox and outbox rows: leases that a living worker keeps renewing.
+"""Claims on inbox and outbox rows: leases that a living worker keeps renewing; and what
+waits in those two queues.
 
 A worker claims a row by writing its token and an expiry (``claimed_until``).
 While it works on the row it renews the expiry, so a slow platform or a
@@ -15,15 +16,16 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.escalation.base import DeskBase
 from bot.escalation.errors import DeskError
 from bot.escalation.schema import PENDING, Delivery, InboxEvent
+from bot.escalation.views import Backlog
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,16 @@ class Leases:
         await self._set_expiry(lambda now: None)
         self.held.clear()
 
+    @contextlib.asynccontextmanager
+    async def kept(self, stop: asyncio.Event) -> AsyncIterator[None]:
+        """Keep the leases renewed in the background for as long as the block runs."""
+        keeper = asyncio.create_task(self.keep(stop), name=f"{self.model.__tablename__}-leases")
+        try:
+            yield
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
+
     async def keep(self, stop: asyncio.Event) -> None:
         """Renew every third of a lease until ``stop``; a database hiccup is logged, not fatal."""
         period = self.duration.total_seconds() / 3
@@ -77,3 +89,17 @@ class Leases:
             )
 
         await asyncio.to_thread(self.desk.store.transaction, work)
+
+
+async def backlog(
+    desk: DeskBase, model: type[Delivery] | type[InboxEvent], since: InstrumentedAttribute[datetime]
+) -> Backlog:
+    """How many rows of ``model`` are pending, and how long ago (``since``) the oldest came."""
+
+    def work(session: Session) -> Backlog:
+        count, oldest = session.execute(
+            select(func.count(), func.min(since)).where(model.status == PENDING)
+        ).one()
+        return Backlog.of(count, oldest, desk.clock())
+
+    return await asyncio.to_thread(desk.store.transaction, work)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.conversation import Asker
@@ -47,7 +47,7 @@ from bot.escalation.audit import add_audit
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, PermanentDeliveryError, RateLimitedError
 from bot.escalation.interfaces import Deliverer, OutboxMessage
-from bot.escalation.leases import Leases
+from bot.escalation.leases import Leases, backlog
 from bot.escalation.schema import ANSWER, DELIVERED, FAILED, PENDING, Delivery, Ticket
 from bot.escalation.views import Backlog, DeliveryFailure, TicketStatus
 
@@ -108,10 +108,9 @@ class OutboxWorker:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until ``stop`` is set; a database outage is logged and waited out."""
         stop = stop or asyncio.Event()
-        keeper = asyncio.create_task(self.leases.keep(stop), name="outbox-leases")
         loop = asyncio.get_running_loop()
         next_housekeeping = loop.time()
-        try:
+        async with self.leases.kept(stop):
             while not stop.is_set():
                 sent = 0
                 try:
@@ -125,9 +124,6 @@ class OutboxWorker:
                 if sent == 0:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
-        finally:
-            keeper.cancel()
-            await asyncio.gather(keeper, return_exceptions=True)
 
     async def close(self) -> None:
         """Let go of the messages still held, so another worker sends them at once."""
@@ -180,16 +176,7 @@ class OutboxWorker:
 
     async def backlog(self) -> Backlog:
         """How many messages wait to be delivered, and for how long the oldest has waited."""
-
-        def work(session: Session) -> Backlog:
-            count, oldest = session.execute(
-                select(func.count(), func.min(Delivery.created_at)).where(
-                    Delivery.status == PENDING
-                )
-            ).one()
-            return Backlog.of(count, oldest, self.desk.clock())
-
-        return await self._db(work)
+        return await backlog(self.desk, Delivery, Delivery.created_at)
 
     # Claiming ------------------------------------------------------------------------------------
 
