@@ -229,13 +229,15 @@ class FakeSlackApi:
                     "bot_id": "B0000001",
                 }
             case "chat.postMessage":
-                ts = f"{1_700_000_000 + next(self._ts)}.000100"
+                ts = self._new_ts()
                 message = {"ts": ts, "text": params.get("text"), "blocks": params.get("blocks")}
                 return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
             case "chat.update":
                 return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
             case "chat.postEphemeral":
-                return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+                return {"ok": True, "message_ts": self._new_ts()}
+            case "conversations.history" | "conversations.replies":
+                return {"ok": True, "messages": self._history(method, params), "has_more": False}
             case "conversations.members":
                 return {"ok": True, "members": self.members, "response_metadata": {}}
             case "users.info":
@@ -247,6 +249,27 @@ class FakeSlackApi:
                 return {"ok": True, "url": f"ws://{host}/link"}
             case _:
                 return {"ok": True}
+
+    def _new_ts(self) -> str:
+        """A message timestamp as Slack gives them: the time, made unique."""
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _history(self, method: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """What the bot posted in a conversation (``history``) or a thread (``replies``),
+        newest first, with metadata when asked for."""
+        oldest = float(params.get("oldest") or 0)
+        found = []
+        for posted in self.of("chat.postMessage"):
+            if posted.get("channel") != params.get("channel") or "ts" not in posted:
+                continue
+            in_thread = posted.get("thread_ts")
+            wanted = in_thread == params.get("ts") if method.endswith("replies") else not in_thread
+            if wanted and float(posted["ts"]) > oldest:
+                message = {"type": "message", "ts": posted["ts"], "text": posted.get("text")}
+                if params.get("include_all_metadata") and posted.get("metadata"):
+                    message["metadata"] = posted["metadata"]
+                found.append(message)
+        return found[::-1]
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()

@@ -8,7 +8,8 @@ import json
 import signal
 import subprocess
 import time
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -227,6 +228,51 @@ async def test_claimed_delivery_becomes_due_again_after_its_lease(
     # The crashed worker's late outcome no longer counts: its lease was taken over.
     assert not await crashed._settle(claim, "delivered")
     assert pending_deliveries(desk) == 0
+
+
+@dataclass
+class LookingDeliverer(RecordingDeliverer):
+    """A deliverer that can look on its platform; ``there`` holds the refs it has seen."""
+
+    there: set[str] = field(default_factory=set)
+    looked: list[str] = field(default_factory=list)
+
+    async def arrived(self, message: OutboxMessage, since: datetime) -> bool | None:
+        assert message.ref is not None
+        self.looked.append(message.ref)
+        return message.ref in self.there
+
+
+@pytest.mark.parametrize("reached_the_platform", [True, False])
+async def test_a_message_whose_worker_died_mid_send_is_looked_for_before_it_is_sent_again(
+    desk: EscalationDesk, clock: Clock, reached_the_platform: bool
+) -> None:
+    ticket_id = await _answered_ticket(desk)
+    crashed = OutboxWorker(desk, {"telegram": RecordingDeliverer()}, lease=timedelta(seconds=30))
+    [claim] = await desk._db(crashed._claim)  # ...and died while sending it
+    assert not claim.in_doubt
+
+    platform = LookingDeliverer(there={claim.message.ref or ""} if reached_the_platform else set())
+    survivor = OutboxWorker(desk, {"telegram": platform})
+    clock.advance(seconds=31)
+    assert await survivor.process_once() == 1
+    assert platform.looked == [str(claim.id)]
+    assert len(platform.sent) == (0 if reached_the_platform else 1)
+    assert _delivery(desk, ticket_id).status == "delivered"
+    assert (await desk.ticket(ticket_id)).status is TicketStatus.DELIVERED
+
+
+async def test_a_message_that_only_failed_is_not_looked_for(
+    desk: EscalationDesk, clock: Clock
+) -> None:
+    await _answered_ticket(desk)
+    platform = LookingDeliverer(errors=[ConnectionError("503")])
+    worker = OutboxWorker(desk, {"telegram": platform}, jitter=lambda: 1.0)
+    assert await worker.process_once() == 1
+    clock.advance(seconds=1)
+    assert await worker.process_once() == 1
+    assert platform.looked == []
+    assert len(platform.sent) == 1
 
 
 async def test_a_living_worker_keeps_its_claims_and_lets_go_when_it_stops(

@@ -23,12 +23,16 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.conversation import Asker
+from bot.escalation import OutboxMessage
 from bot.runtime import Runtime
 from index.search import SearchIndex
 from knowledge.model import KnowledgeBase
@@ -138,6 +142,29 @@ async def test_slacks_retry_after_a_restart_is_not_answered_again_and_the_answer
         await wait_until(lambda: delivered_to(api, "D0RESTART"), 10, "the answer")
         await api.settle()
     assert len(delivered_to(api, "D0RESTART")) == 1
+
+
+async def test_slack_says_whether_a_message_it_took_is_there(
+    runtime: Runtime, api: FakeSlackApi
+) -> None:
+    """What lets another worker tell a message posted just before a crash from one never
+    posted: the outbox's name for it travels in the message's metadata."""
+    async with SlackHarness(runtime, api) as slack:
+        deliverer = slack.channel.deliverer
+        since = datetime.now(UTC) - timedelta(seconds=5)
+        for ref, thread in (("41", None), ("42", "1600000001.000001")):
+            to = Asker("slack", "U0LOOK001", "C0LOOK001", thread)
+            await deliverer.deliver(OutboxMessage(to, "Svar", "da", ref=ref))
+        in_channel = OutboxMessage(Asker("slack", "U0LOOK001", "C0LOOK001"), "Svar", "da")
+        in_thread = replace(
+            in_channel, asker=Asker("slack", "U0LOOK001", "C0LOOK001", "1600000001.000001")
+        )
+        assert await deliverer.arrived(replace(in_channel, ref="41"), since) is True
+        assert await deliverer.arrived(replace(in_thread, ref="42"), since) is True
+        assert await deliverer.arrived(replace(in_channel, ref="43"), since) is False
+        assert await deliverer.arrived(replace(in_thread, ref="41"), since) is False
+        api.go_down("conversations.history")
+        assert await deliverer.arrived(replace(in_channel, ref="41"), since) is None
 
 
 # ``udbudsbot run`` in its own process -------------------------------------------------------

@@ -27,6 +27,7 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -69,6 +70,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 FAQ_COMMAND = "/faq"
+METADATA_TYPE = "udbudsbot_delivery"
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 STOP_SECONDS = 10.0
 # Message subtypes that carry something a person wrote to the bot; others
@@ -99,10 +101,35 @@ PERMANENT_ERRORS = frozenset(
 
 class SlackDeliverer:
     """Posts messages to Slack askers (in their DM, or in the thread they asked in), one attempt
-    each: the outbox retries, so this client has no retry handlers of its own."""
+    each: the outbox retries, so this client has no retry handlers of its own.
+
+    Each message carries the outbox's name for it in Slack's message metadata, so
+    that ``arrived`` can find it in the conversation: a message posted just
+    before a worker died is not posted a second time by the next.
+    """
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+
+    async def arrived(self, message: OutboxMessage, since: datetime) -> bool | None:
+        if message.ref is None:
+            return None
+        where: dict[str, Any] = {
+            "channel": message.chat_id,
+            "oldest": f"{since.timestamp() - 1:.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+        }
+        try:
+            if message.thread:
+                page = await self.client.conversations_replies(ts=message.thread, **where)
+            else:
+                page = await self.client.conversations_history(**where)
+        except SlackApiError as error:
+            reason = _code(error) or f"HTTP {error.response.status_code}"
+            log.warning("Cannot look for delivery %s in Slack: %s", message.ref, reason)
+            return None
+        return any(_delivery_ref(posted) == message.ref for posted in page.get("messages") or [])
 
     async def deliver(self, message: OutboxMessage) -> None:
         if message.rendered is None:
@@ -118,11 +145,13 @@ class SlackDeliverer:
                 blocks=blocks,
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata={"event_type": METADATA_TYPE, "event_payload": {"delivery": message.ref}}
+                if message.ref
+                else None,
             )
         except SlackApiError as error:
             response = error.response
-            # An outage answers with a page, not JSON: then there is no error code.
-            code = response.data.get("error") if isinstance(response.data, dict) else None
+            code = _code(error)
             if code in PERMANENT_ERRORS:
                 raise PermanentDeliveryError(f"Slack refused the message: {code}") from error
             if response.status_code == 429 or code == "ratelimited":
@@ -488,6 +517,20 @@ def _message_place(body: dict[str, Any]) -> tuple[str, str, str | None]:
     ts = container.get("message_ts") or message.get("ts", "")
     thread = message.get("thread_ts") or container.get("thread_ts")
     return channel, ts, thread
+
+
+def _code(error: SlackApiError) -> str | None:
+    """Slack's error code; None when the answer was no JSON (an outage answers with a page)."""
+    data = error.response.data
+    return data.get("error") if isinstance(data, dict) else None
+
+
+def _delivery_ref(posted: dict[str, Any]) -> str | None:
+    """The outbox's name for a message the bot posted, from its metadata."""
+    metadata = posted.get("metadata") or {}
+    if metadata.get("event_type") != METADATA_TYPE:
+        return None
+    return str((metadata.get("event_payload") or {}).get("delivery"))
 
 
 def _seconds(value: str) -> float:

@@ -33,6 +33,7 @@ from bot.escalation.errors import (
 )
 from bot.escalation.inbox import Inbox
 from bot.escalation.interfaces import (
+    ArrivalCheck,
     Deliverer,
     EventHandler,
     OutboxMessage,
@@ -57,6 +58,7 @@ __all__ = [
     "CONSOLE_PLATFORM",
     "LEARNED_SOURCE_PREFIX",
     "PUBLISH_PREFIX",
+    "ArrivalCheck",
     "Backlog",
     "Candidate",
     "ConsoleDeliverer",

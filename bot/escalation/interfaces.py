@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from bot.conversation import Asker
@@ -26,6 +27,8 @@ class OutboxMessage:
     ``rendered`` is the channel's own form of it (Slack blocks, Telegram HTML
     and buttons), stored as JSON and handed back to the same channel's
     ``Deliverer``. Without ``rendered`` the deliverer sends ``text`` as it is.
+    ``ref`` is the outbox's name for the message once queued; a deliverer that
+    can attach it on the platform lets ``ArrivalCheck`` find the message later.
     """
 
     asker: Asker
@@ -34,6 +37,7 @@ class OutboxMessage:
     rendered: dict[str, Any] | None = None
     kind: str = REPLY
     ticket_id: int | None = None
+    ref: str | None = None
 
     # The address, as ``schema.Reachable`` reads it.
     @property
@@ -99,6 +103,22 @@ class Deliverer(Protocol):
     """
 
     async def deliver(self, message: OutboxMessage) -> None: ...
+
+
+@runtime_checkable
+class ArrivalCheck(Protocol):
+    """A deliverer that can look on the platform for a message it sent (Slack: by the
+    ``ref`` in the message's metadata).
+
+    A worker killed between the platform taking a message and recording that it
+    did leaves the message looking unsent. Before another worker sends such a
+    message again, the outbox asks the deliverer, if it can check, so that the
+    asker does not get it twice. (Telegram's Bot API offers no way to look.)
+    """
+
+    async def arrived(self, message: OutboxMessage, since: datetime) -> bool | None:
+        """Whether the platform has ``message`` (sent after ``since``); None if it cannot
+        tell."""
 
 
 @runtime_checkable

@@ -13,8 +13,13 @@ Claims are leases (see ``leases``), renewed while the worker lives and
 released when it stops, so a killed worker's messages are sent by another
 worker, or the restarted one, once its leases run out; the claim token makes
 sure only the holder marks a row. What remains is the window between the
-platform accepting a message and the "delivered" commit: a crash exactly
-there sends that message again.
+platform accepting a message and the "delivered" commit: a message whose
+worker died there looks unsent. Before such a message is sent again, a
+deliverer that can look on the platform is asked (``ArrivalCheck``, Slack);
+otherwise (Telegram) it is sent again. To keep that window short, the
+"delivered" mark is written on threads of its own and, on PostgreSQL,
+without waiting for the disk: if the database server itself crashes then,
+the worst outcome is the same message once more.
 
 Order: messages to one conversation (platform, chat, thread) go out in the
 order they were queued; a message waits while an earlier one to the same
@@ -35,18 +40,20 @@ import json
 import logging
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, aliased
 
 from bot.conversation import Asker
 from bot.escalation.audit import add_audit
 from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, PermanentDeliveryError, RateLimitedError
-from bot.escalation.interfaces import Deliverer, OutboxMessage
+from bot.escalation.interfaces import ArrivalCheck, Deliverer, OutboxMessage
 from bot.escalation.leases import Leases, backlog
 from bot.escalation.schema import ANSWER, DELIVERED, FAILED, PENDING, Delivery, Ticket
 from bot.escalation.views import Backlog, DeliveryFailure, TicketStatus
@@ -69,6 +76,8 @@ class ClaimedDelivery:
     message: OutboxMessage
     attempts: int
     created_at: datetime
+    # The previous holder's lease ran out: it may have sent the message before it died.
+    in_doubt: bool = False
 
     @property
     def conversation(self) -> Conversation:
@@ -104,6 +113,8 @@ class OutboxWorker:
         self.poll_interval = poll_interval
         self.housekeeping_interval = housekeeping_interval
         self._jitter = jitter
+        # Outcomes are recorded on threads of their own, never queued behind other desk work.
+        self._marking = ThreadPoolExecutor(max_workers=2, thread_name_prefix="outbox-mark")
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until ``stop`` is set; a database outage is logged and waited out."""
@@ -128,6 +139,7 @@ class OutboxWorker:
     async def close(self) -> None:
         """Let go of the messages still held, so another worker sends them at once."""
         await self.leases.release()
+        self._marking.shutdown(wait=False)
 
     async def process_once(self) -> int:
         """Claim the deliveries due now and send them; returns how many were claimed."""
@@ -165,7 +177,7 @@ class OutboxWorker:
             rows.append((row, message))
         session.flush()
         return [
-            ClaimedDelivery(row.id, message, row.attempts, now)
+            ClaimedDelivery(row.id, replace(message, ref=str(row.id)), row.attempts, now)
             for row, message in rows
             if row.claim_token is not None
         ]
@@ -185,7 +197,7 @@ class OutboxWorker:
         (only ``place``'s, when given)."""
         now = self.desk.clock()
         query = (
-            select(Delivery.id)
+            select(Delivery.id, Delivery.claimed_until)
             .where(
                 Delivery.status == PENDING,
                 Delivery.due_at <= now,
@@ -202,7 +214,8 @@ class OutboxWorker:
             query = query.where(Delivery.id.not_in(held))
         if place is not None:
             query = query.where(*_in_conversation(Delivery, place))
-        ids = list(session.scalars(query))
+        lapsed = {row.id: row.claimed_until is not None for row in session.execute(query)}
+        ids = list(lapsed)
         if not ids:
             return []
         session.execute(
@@ -216,7 +229,8 @@ class OutboxWorker:
         )
         rows = session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id))
         return [
-            ClaimedDelivery(row.id, _message(row), row.attempts, row.created_at) for row in rows
+            ClaimedDelivery(row.id, _message(row), row.attempts, row.created_at, lapsed[row.id])
+            for row in rows
         ]
 
     # Sending -------------------------------------------------------------------------------------
@@ -247,8 +261,15 @@ class OutboxWorker:
     async def _send(self, delivery: ClaimedDelivery) -> bool:
         """One attempt; True when the conversation may go on (delivered, or failed for good)."""
         message = delivery.message
+        deliverer = self.deliverers[message.platform]
+        if delivery.in_doubt and await self._arrived(deliverer, delivery):
+            log.info(
+                "Delivery %s had arrived before its worker stopped; not sent again", delivery.id
+            )
+            await self._settle(delivery, DELIVERED)
+            return True
         try:
-            await self.deliverers[message.platform].deliver(message)
+            await deliverer.deliver(message)
         except PermanentDeliveryError as exc:
             await self._fail(delivery, str(exc) or type(exc).__name__)
             return True
@@ -261,6 +282,16 @@ class OutboxWorker:
             return False
         await self._settle(delivery, DELIVERED)
         return True
+
+    async def _arrived(self, deliverer: Deliverer, delivery: ClaimedDelivery) -> bool:
+        """Whether the platform already has the message (False when it cannot tell)."""
+        if not isinstance(deliverer, ArrivalCheck):
+            return False
+        try:
+            return bool(await deliverer.arrived(delivery.message, delivery.created_at))
+        except Exception as exc:
+            log.warning("Could not check whether delivery %s arrived: %s", delivery.id, exc)
+            return False
 
     def _back_off(self, attempts: int) -> timedelta:
         """Doubling pauses up to ``max_retry``, each shortened by up to half at random, so that
@@ -349,6 +380,8 @@ class OutboxWorker:
             }
             if status == DELIVERED:
                 values["delivered_at"] = now
+                if session.get_bind().dialect.name == "postgresql":
+                    session.execute(sql("SET LOCAL synchronous_commit TO OFF"))
             if due_at is not None:
                 values["due_at"] = due_at
             result = session.execute(
@@ -377,7 +410,9 @@ class OutboxWorker:
             return True
 
         try:
-            settled = await self._db(work)
+            settled = await asyncio.get_running_loop().run_in_executor(
+                self._marking, self.desk.store.transaction, work
+            )
         finally:
             self.leases.held.discard(delivery.id)
         if not settled:
@@ -428,6 +463,7 @@ def _message(row: Delivery) -> OutboxMessage:
         rendered=json.loads(row.rendered) if row.rendered else None,
         kind=row.kind,
         ticket_id=row.ticket_id,
+        ref=str(row.id),
     )
 
 
