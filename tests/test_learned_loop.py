@@ -25,7 +25,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from telegram import Update
 from telegram.ext import ContextTypes
 
 import bot.runtime
@@ -245,16 +244,22 @@ async def teach_through_the_channels(
         errors.append(context.error or RuntimeError("unknown"))
 
     telegram.application.add_error_handler(record)
-    bot = telegram.application.bot
-
-    async def say(text: str, sender: dict[str, Any], chat_id: int, **extra: Any) -> None:
-        message = telegram_api.message(text, sender=sender, chat_id=chat_id, **extra)
-        update = telegram_api.new_update(message=message)
-        await telegram.application.process_update(Update.de_json(update, bot))
 
     try:
         async with SlackHarness(runtime, slack_api, [telegram]) as slack:  # type: ignore[list-item]
-            await telegram.start()
+            inbox = slack.server.inbox
+
+            async def say(text: str, sender: dict[str, Any], chat_id: int, **extra: Any) -> None:
+                """A Telegram message through the inbox, answered before this returns."""
+                message = telegram_api.message(text, sender=sender, chat_id=chat_id, **extra)
+                update = telegram_api.new_update(message=message)
+                event = await inbox.receive(
+                    "telegram", str(update["update_id"]), update, str(sender["id"])
+                )
+                assert event is not None
+                await inbox.process(event)
+
+            await telegram.start(inbox)
             await say(FEES, ALICE, ALICE_ID)
             await say(CHAIRS, ALICE, ALICE_ID)
             [fees_post, chairs_post] = telegram_api.sent_to(STAFF_CHAT)
