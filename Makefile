@@ -22,10 +22,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)
-	$(BIN)/udbudsbot eval ../shared/eval/dev.jsonl
+	$(BIN)/udbudsbot eval ../shared/eval/chat.jsonl ../shared/eval/dev.jsonl
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.retrieval
+	$(BIN)/python -m benchmarks.quality
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,8 +1,8 @@
 """Turn a retrieved record into answer text in the asker's language.
 
-FAQ entries are answered with their own answer; a policy passage is quoted by
-its heading and the sentences that bear on the question (all of it when it is
-short); a tender is shown field by field. Nothing is paraphrased by the bot,
+FAQ entries are answered with their own question and answer; a policy passage is
+quoted by its heading and the sentences that bear on the question (all of it when
+it is short); a tender is shown field by field. Nothing is paraphrased by the bot,
 so an answer never holds a fact the knowledge does not.
 """
 
@@ -21,8 +21,17 @@ Terms = Callable[[str, str], set[str]]
 
 SHORT_PASSAGE = 1000
 MAX_SENTENCES = 4
+MAX_QUALIFIERS = 2
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])|\n+")
+# A sentence that makes the one before it true only in part: a condition, an exception,
+# an alternative ("Men …", "Dog …", "However …", "… unless …", "… instead …").
+_QUALIFIER = re.compile(
+    r"^(men|dog|ellers|kun|hvis|undtagen|medmindre|but|however|unless|except|only|if|"
+    r"otherwise)\b|\b(dog|medmindre|undtagen|undtagelse|i stedet|however|unless|except|"
+    r"exception|instead)\b",
+    re.IGNORECASE,
+)
 
 
 def record_language(record: Record, language: str) -> str:
@@ -39,7 +48,10 @@ def record_language(record: Record, language: str) -> str:
 def compose(record: Record, question: str, language: str, terms: Terms) -> str:
     """The answer body for ``record`` (citations are rendered by the channel)."""
     if isinstance(record, FaqEntry):
-        body = record.text_for(language)[1].answer.strip()
+        # The entry's own question heads its answer, as a heading heads a passage: an
+        # answer that starts "Yes, …" must say what it says yes to, whatever the asker typed.
+        faq = record.text_for(language)[1]
+        body = f"{faq.question}\n{faq.answer.strip()}"
     elif isinstance(record, Passage):
         body = f"{record.heading}\n{_relevant_part(record.text, question, language, terms)}"
     else:
@@ -57,7 +69,9 @@ def split_sentences(passage: str) -> list[str]:
 
 
 def _relevant_part(passage: str, question: str, language: str, terms: Terms) -> str:
-    """The whole passage when short, else the sentences sharing most terms with the question."""
+    """The whole passage when short, else the sentences sharing most terms with the question,
+    each followed by the sentence that qualifies it (a condition, an exception, an
+    alternative), because a rule without its exception is not the whole fact."""
     passage = passage.strip()
     if len(passage) <= SHORT_PASSAGE:
         return passage
@@ -67,8 +81,14 @@ def _relevant_part(passage: str, question: str, language: str, terms: Terms) -> 
         range(len(sentences)),
         key=lambda i: (-len(wanted & terms(sentences[i], language)), i),
     )
-    keep = sorted(scored[:MAX_SENTENCES])
-    return " ".join(sentences[i] for i in keep)
+    keep = set(scored[:MAX_SENTENCES])
+    qualifiers = [
+        i + 1
+        for i in sorted(keep)
+        if i + 1 < len(sentences) and i + 1 not in keep and _QUALIFIER.search(sentences[i + 1])
+    ]
+    keep.update(qualifiers[:MAX_QUALIFIERS])
+    return " ".join(sentences[i] for i in sorted(keep))
 
 
 def _danish_source(record: Record) -> bool:

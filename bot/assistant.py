@@ -3,11 +3,15 @@
 Order of decisions, each a cause rather than a case:
 
 1. Form: empty or unreadable messages, language switches, choices picked
-   from an earlier reply, commands and social phrases.
+   from an earlier reply, commands (an unknown one gets the command list)
+   and social phrases.
 2. Things only a person may handle: an explicit request for a person, a
-   request about one's own case (a meeting, a check, why we lost), and
-   private help with a bid — redirected to the tender's official Q&A,
-   because equal treatment forbids answering one bidder privately.
+   request about one's own case (a meeting, a check, why we lost). Then a
+   message that is not language at all (numbers, code, markup, random
+   letters, emoji) is asked what it wants to know: never an answer, never a
+   ticket. Private help with a bid in a specific tender is
+   redirected to the tender's official Q&A, because equal treatment
+   forbids answering one bidder privately.
 3. Tender listings from the tender rows, never from free text; an empty or
    future-looking result goes to a person, because the list is not the
    official tender plan and "none" would be a guess.
@@ -42,14 +46,23 @@ from bot.reporting import record as insights
 from bot.scope import ScopeChecker
 from bot.texts import CONTACT_SOURCE, text
 from bot.watch import replies as watch
+from index.query import AnalysedQuery
 from index.search import Hit, SearchIndex
-from knowledge.model import Citation, Kind, KnowledgeBase, LearnedEntry, Passage, Record, Tender
+from knowledge.model import (
+    Citation,
+    FaqEntry,
+    Kind,
+    KnowledgeBase,
+    LearnedEntry,
+    Passage,
+    Record,
+    Tender,
+)
 
 MAX_QUESTION_CHARS = 1000
 PICK_PREFIX = "pick:"
 CLARIFY_FLOOR_RATIO = 0.7
 CLARIFY_MARGIN = 0.15
-SAME_LANGUAGE_MARGIN = 0.15
 MAX_LISTED_TENDERS = 8
 SESSION_LIMIT = 10_000
 
@@ -116,7 +129,7 @@ class Assistant:
             danish_terms=(t for g in knowledge.glossary for t in g.da),
             english_terms=(t for g in knowledge.glossary for t in g.en),
         )
-        self._scope = ScopeChecker(knowledge.glossary, terms=terms)
+        self._scope = ScopeChecker(knowledge.glossary)
         self._tender_matches = tender_query.KeywordMatcher(terms, knowledge.glossary)
         self._timeline = validity.Timeline(knowledge)
         self._sessions: OrderedDict[tuple[str, str], _Session] = OrderedDict()
@@ -174,6 +187,8 @@ class Assistant:
                 return Reply(Action.SMALL_TALK, text("thanks", language), language)
             case intents.Intent.HELP:
                 return Reply(Action.SMALL_TALK, text("help", language), language)
+            case intents.Intent.UNKNOWN_COMMAND:
+                return Reply(Action.SMALL_TALK, text("unknown_command", language), language)
             case intents.Intent.CONTACT:
                 return Reply(
                     Action.ANSWER,
@@ -196,24 +211,46 @@ class Assistant:
                 intents.Intent.SUBSCRIBE | intents.Intent.SUBSCRIPTIONS | intents.Intent.UNSUBSCRIBE
             ):
                 return await watch.watch_reply(self._desk, recognised, language, asker)
-        session.last_question = message
+        analysed = self._index.analyse(message, language=session.written)
         own_case = intents.asks_about_own_case(message)
-        if own_case or intents.asks_private_bid_help(message):
-            session.hits = self._index.search(message, k=5, language=session.written)
-            learned = self._learned_answer(session.hits, message, language)
+        if not own_case and not analysed.has_content and not self._scope.in_domain(analysed):
+            if analysed.is_language:
+                return Reply(Action.OUT_OF_SCOPE, text("out_of_scope", language), language)
+            return Reply(Action.SMALL_TALK, text("no_question", language), language)
+        session.last_question = message
+        hits = self._index.search(analysed, k=8)
+        bid_talk = intents.talks_about_own_bid(message) or intents.asks_private_bid_help(message)
+        if own_case or bid_talk:
+            session.hits = hits
+            learned = self._learned_answer(hits, message, language)
             if learned is not None:
                 return learned
             if own_case:
-                return await self._escalate(message, language, asker, session.hits)
-            return self._redirect(language, self._mentioned_tender(message, session.written))
-        hits = self._index.search(message, k=8, language=session.written)
+                return await self._escalate(message, language, asker, hits)
+            tender = self._mentioned_tender(analysed)
+            if (
+                intents.asks_private_bid_help(message)
+                or intents.mentions_ongoing_tender(message)
+                or tender is not None
+            ):
+                return self._redirect(language, tender)
         session.hits = hits
-        return await self._from_hits(message, language, asker, hits)
+        return await self._from_hits(message, language, asker, hits, analysed)
 
-    async def _from_hits(self, message: str, language: str, asker: Asker, hits: list[Hit]) -> Reply:
+    async def _from_hits(
+        self,
+        message: str,
+        language: str,
+        asker: Asker,
+        hits: list[Hit],
+        analysed: AnalysedQuery,
+    ) -> Reply:
         top = hits[0] if hits else None
-        if top is not None and top.confidence >= self._threshold:
-            best = _prefer_language(hits, language)
+        in_domain = self._scope.in_domain(analysed)
+        # A lone word outside procurement ("pass", "select") is no question to answer.
+        answerable = in_domain or len(analysed.content) > 1
+        if top is not None and answerable and top.confidence >= self._threshold:
+            best = self._in_language(top, language)
             if (
                 isinstance(best.record, Tender)
                 and tender_query.is_open(best.record, self._today())
@@ -221,9 +258,14 @@ class Assistant:
             ):
                 return self._redirect(language, best.record)
             return await self._answer_in_force(best, hits, message, language, asker)
-        if top is not None and self._should_clarify(hits):
+        if top is not None and answerable and self._should_clarify(hits):
             return self._clarify(hits, language)
-        if self._scope.in_domain(message):
+        if in_domain:
+            if len(analysed.content) <= 1:
+                # One word and no clear answer: ask what about it, rather than give a person
+                # a ticket nobody can answer ("ean?", "udbud").
+                topic = " ".join(analysed.content[0].words) if analysed.content else message
+                return Reply(Action.SMALL_TALK, text("what_about", language, topic=topic), language)
             return await self._escalate(message, language, asker, hits)
         return Reply(
             Action.OUT_OF_SCOPE,
@@ -243,6 +285,11 @@ class Assistant:
         if resolved.record is None:
             reply = await self._escalate(message, language, asker, hits)
             return _with_note(reply, resolved.missing, first=True)
+        if isinstance(resolved.record, Passage | FaqEntry) and resolved.record.gap:
+            # The knowledge says it does not know: show that, and let a person answer.
+            reply = await self._escalate(message, language, asker, hits)
+            known = answers.compose(resolved.record, message, language, self._terms)
+            return _with_note(reply, known, first=True)
         return self._answer(dataclasses.replace(hit, record=resolved.record), message, language)
 
     def _answer(self, hit: Hit, message: str, language: str) -> Reply:
@@ -261,6 +308,28 @@ class Assistant:
             record_ids=(record.id,),
         )
 
+    def _in_language(self, hit: Hit, language: str) -> Hit:
+        """The hit, or the version of it that is written in the asker's language (the
+        translation of a passage), when the knowledge has one."""
+        if language in hit.record.languages:
+            return hit
+        for twin_id in sorted(self._index.twins(hit.record.id)):
+            twin = self._index.record(twin_id)
+            if twin is not None and language in twin.languages:
+                return dataclasses.replace(hit, record=twin)
+        return hit
+
+    def _distinct(self, hits: Sequence[Hit]) -> list[Hit]:
+        """The hits without those that say the same as a better one (see ``index.twins``):
+        two versions of one fact are no choice."""
+        kept: list[Hit] = []
+        said: set[str] = set()
+        for hit in hits:
+            if hit.record.id not in said:
+                kept.append(hit)
+                said |= {hit.record.id, *self._index.twins(hit.record.id)}
+        return kept
+
     def _learned_answer(self, hits: Sequence[Hit], message: str, language: str) -> Reply | None:
         """The answer staff already published for this question, when it is the confident
         top hit: a rule that would send the question to a person or to a tender's Q&A (one's
@@ -274,14 +343,14 @@ class Assistant:
 
     def _should_clarify(self, hits: list[Hit]) -> bool:
         floor = self._threshold * CLARIFY_FLOOR_RATIO
-        close = [h for h in hits[:3] if h.confidence >= floor]
+        close = [h for h in self._distinct(hits)[:3] if h.confidence >= floor]
         return len(close) >= 2 and close[0].confidence - close[1].confidence <= CLARIFY_MARGIN
 
     def _clarify(self, hits: list[Hit], language: str) -> Reply:
         floor = self._threshold * CLARIFY_FLOOR_RATIO
         seen: set[str] = set()
         choices = []
-        for hit in hits[:3]:
+        for hit in self._distinct(hits)[:3]:
             label = _label(hit.record, language)
             if hit.confidence < floor or label in seen:
                 continue
@@ -358,9 +427,9 @@ class Assistant:
             citations = (tender.citation(language),)
         return Reply(Action.REDIRECT, "\n\n".join(lines), language, citations=citations)
 
-    def _mentioned_tender(self, message: str, written: str) -> Tender | None:
+    def _mentioned_tender(self, analysed: AnalysedQuery) -> Tender | None:
         """The tender of our list a message is about, if one matches confidently."""
-        hits = self._index.search(message, k=3, kinds=(Kind.TENDER,), language=written)
+        hits = self._index.search(analysed, k=3, kinds=(Kind.TENDER,))
         if hits and hits[0].confidence >= self._threshold:
             record = hits[0].record
             return record if isinstance(record, Tender) else None
@@ -432,20 +501,6 @@ def _clean(raw: str) -> tuple[str, bool]:
     if len(cleaned) > MAX_QUESTION_CHARS:
         return cleaned[:MAX_QUESTION_CHARS], True
     return cleaned, False
-
-
-def _prefer_language(hits: list[Hit], language: str) -> Hit:
-    """The top hit, or a nearly as good one already written in the asker's language."""
-    top = hits[0]
-    if language in top.record.languages:
-        return top
-    for hit in hits[1:]:
-        if (
-            language in hit.record.languages
-            and top.confidence - hit.confidence <= SAME_LANGUAGE_MARGIN
-        ):
-            return hit
-    return top
 
 
 def _label(record: Record, language: str) -> str:

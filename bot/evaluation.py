@@ -83,6 +83,13 @@ def summarise(results: Iterable[Graded]) -> dict[str, dict[str, tuple[int, int]]
     return {lang: {exp: (c[0], c[1]) for exp, c in row.items()} for lang, row in table.items()}
 
 
+def wrong_answers(results: Iterable[Graded]) -> tuple[int, int]:
+    """Answers that were wrong (a wrong fact, or an answer where none was due), and all
+    answers given: the figure that hurts a business most."""
+    given = [g for g in results if g.reply.action is Action.ANSWER]
+    return sum(not g.correct for g in given), len(given)
+
+
 def language_accuracy(results: Iterable[Graded]) -> tuple[int, int]:
     """How often the reply came in the question's language: (right, total)."""
     graded = list(results)

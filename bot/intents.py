@@ -25,6 +25,7 @@ class Intent(StrEnum):
     SUBSCRIBE = "subscribe"
     SUBSCRIPTIONS = "subscriptions"
     UNSUBSCRIBE = "unsubscribe"
+    UNKNOWN_COMMAND = "unknown_command"
     QUESTION = "question"
 
 
@@ -40,7 +41,10 @@ def _pattern(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-_COMMAND = re.compile(r"^\s*/(\w+)(?:@\w+)?\s*(.*)$", re.DOTALL)
+# A command is "/name", optionally "@bot", then a space or the end: "/udbud/menneske" or
+# "/start;ls" is not a command (and not a question either).
+_COMMAND = re.compile(r"^\s*/(\w+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+_SLASH = re.compile(r"^\s*/")
 _COMMANDS: dict[str, Intent] = {
     "start": Intent.GREETING,
     "help": Intent.HELP,
@@ -105,8 +109,12 @@ def recognise(text: str) -> Recognised:
     if command:
         name = command.group(1).casefold()
         intent = _COMMANDS.get(name)
-        if intent is not None:
-            return Recognised(intent, command.group(2).strip())
+        argument = (command.group(2) or "").strip()
+        # Commands take words: "/kontakt /menneske" is two commands glued, not one.
+        if intent is not None and not argument.startswith("/"):
+            return Recognised(intent, argument)
+    if _SLASH.match(text):
+        return Recognised(Intent.UNKNOWN_COMMAND)
     for pattern, intent in (
         (_GREETING, Intent.GREETING),
         (_THANKS, Intent.THANKS),
@@ -124,9 +132,12 @@ _OWN_BID = _pattern(
     r"\b(mit|vores|vort|jeres) (tilbud|bud)\b",
     r"\b(vores|min|mine) (løsning|loesning|produkt|pris|priser|ansøgning|ansoegning)\b",
     r"\b(our|my) (bid|offer|tender|solution|proposal|application|price|prices)\b",
+    r"\bextra (days|time)\b|\bmore time\b|\bekstra (dage|tid)\b|\bforlæng(e|else)\b",
+)
+_ADVANTAGE = _pattern(
     r"\bfor at vinde\b",
     r"\bto win\b",
-    r"\bextra (days|time)\b|\bmore time\b|\bekstra (dage|tid)\b|\bforlæng(e|else)\b",
+    r"\b(mellem os|os imellem|between (us|you and me)|off the record)\b",
 )
 _ONGOING_TENDER = _pattern(
     r"\b(der er i gang|som er i gang|igangværende|igangvaerende|aktuelle|nuværende|"
@@ -142,34 +153,59 @@ _TENDER_WORD = _pattern(r"udbud|licitation|tender|procurement|\bbid\b|tilbud")
 _PAST_RESULT = _pattern(
     r"\b(tabte|vandt|taber|vinder) vi\b",
     r"\bvi (tabte|vandt|tabt|vundet)\b",
-    r"\bwhy did (we|i) (lose|not win)\b",
+    r"\bhvorfor fik (vi|jeg)\b",
+    r"\bwhy did (we|i) (lose|not win|get)\b",
     r"\b(we|i) lost\b",
 )
-_PERSONAL_SERVICE = _pattern(
-    r"\b(can|could|would) you (please )?(check|verify|look up|find out|see|confirm)\b",
-    r"\b(kan|vil|kunne) (i|du) (tjekke|undersøge|undersoege|se efter|slå op|bekræfte)\b",
-    r"\b(a |et )?(meeting|møde|moede)\b.{0,40}\b(with|med)\b",
-    r"\b(call|ring til) (me|mig)\b",
+# A request addressed to the bot or the staff ("can you …") to act on something of the
+# asker's own: it needs a person, whatever the knowledge says.
+_REQUEST_TO_ACT = _pattern(
+    r"\b(can|could|would|will) (you|u) (please |pls |just )?(check|verify|look up|find out|see|"
+    r"confirm|look at|review|approve|tell (me|us) why|chase|follow up|sort out)\b",
+    r"\b(kan|vil|kunne) (i|du) (lige |godt |venligst )?(tjekke|undersøge|undersoege|se efter|"
+    r"slå op|slaa op|bekræfte|bekraefte|godkende|kigge på|kigge paa|se på|se paa|vurdere|"
+    r"rykke for|følge op|foelge op)\b",
+)
+_FIRST_PERSON = _pattern(r"\b(my|our|we|us|me|mine|ours|min|mit|vores|vi|os|mig|jeg)\b")
+_MEETING_REQUEST = _pattern(
+    r"\b(kan|må|maa) (jeg|vi)(\s+\w+){0,2}\s+(få|faa|booke|holde|aftale)\s+(et\s+)?"
+    r"(møde|moede)\b",
+    r"\b(vil|ville) gerne (have|holde|booke) (et )?(møde|moede)\b",
+    r"\b(can|could|may) (i|we)( \w+){0,2} (get|have|book|set up|schedule|arrange) a meeting\b",
+    r"\b(want|would like|'d like|wanna) (a|to have a|to book a|to set up a)( \w+)? meeting\b",
+    r"\b(call|ring til) (me|mig|os|us)\b",
 )
 
 
 def asks_private_bid_help(text: str) -> bool:
-    """A first-person question about one's own bid in a specific tender.
+    """Help with one's own bid to gain an edge ("what do we write to win", "between us").
 
-    Such questions (how to win, whether our solution qualifies, more time for
-    us) cannot be answered from general knowledge and, for a tender under
-    way, must not be answered privately at all.
+    Whatever the tender, equal treatment forbids answering that privately.
     """
     return (
-        bool(_OWN_BID.search(text))
-        and bool(_TENDER_WORD.search(text))
+        bool(_ADVANTAGE.search(text))
+        and bool(_OWN_BID.search(text) or _TENDER_WORD.search(text))
         and not _PAST_RESULT.search(text)
     )
 
 
+def talks_about_own_bid(text: str) -> bool:
+    """A first-person question about one's own bid, price or solution, or more time for it.
+
+    Private help only when a specific tender is meant (see the assistant); as a general
+    question ("can I hand in my bid on paper?") the rules answer it.
+    """
+    return bool(_OWN_BID.search(text)) and not _PAST_RESULT.search(text)
+
+
 def asks_about_own_case(text: str) -> bool:
-    """A request only a person can handle: one's own past result, a check, a meeting."""
-    return bool(_PAST_RESULT.search(text)) or bool(_PERSONAL_SERVICE.search(text))
+    """A request only a person can handle: one's own past result, a check or approval of
+    something of one's own, a meeting or a call."""
+    return (
+        bool(_PAST_RESULT.search(text))
+        or bool(_MEETING_REQUEST.search(text))
+        or (bool(_REQUEST_TO_ACT.search(text)) and bool(_FIRST_PERSON.search(text)))
+    )
 
 
 def mentions_ongoing_tender(text: str) -> bool:

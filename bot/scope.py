@@ -3,82 +3,62 @@
 The difference between "escalate" and "out of scope" for a question the
 knowledge cannot answer: a procurement question deserves a person, a question
 about passports or the weather deserves a friendly pointer elsewhere. The
-test is vocabulary: procurement words of both languages (the glossary adds
-more), matched inside Danish compounds ("rengøringsudbud" holds "udbud").
+test is vocabulary: procurement words of both languages, matched inside
+Danish compounds ("rengøringsudbud" holds "udbud"), and the glossary groups
+that hold one of them (*licitation* is a synonym of *udbud*, so it counts;
+*kommune* is in the glossary too, but a question about the municipality is
+not a procurement question for that).
+
+It reads the query as the index analysed it (:mod:`index.query`): markup and
+code removed, stop words and chat fillers dropped, misspellings repaired and
+glossary synonyms added, so *treshold* counts like *threshold* and the
+Danish "så" typed as "saa" never meets an English glossary word.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
+from index.normalize import canonical, terms
+from index.query import AnalysedQuery
 from knowledge.model import GlossaryGroup
 
-Terms = Callable[[str, str], set[str]]
-
 _CORE_TERMS = """
-udbud udbyde licitation tilbud tilbudsgiver byde bud indkøb indkøber indkøbe køber købe
-leverandør leverance levere faktura fakturer regning betaling betale ean kontrakt aftale
-rammeaftale tærskel klage klagenævn frist standstill klausul lærling elev underleverandør
-konsortium egnethed udelukkelse espd serviceattest tildeling kriterie ordregiver
-markedsdialog annoncering bekendtgørelse cpv ted ski nemhandel oioubl peppol
-udbudsplan udbudsloven tilbudsloven erhverv brobygning villemoes indkøbspolitik
-bundlinje bæredygtig samhandel fairtrade økologi cvr moms
-tender tendering procure procurement purchas buyer buying supplier supply suppliers invoice
-invoic bill billing payment contract framework threshold complaint deadline clause apprentice
-subcontract consorti suitabilit exclusion award bidder bidding bid bids offer quotation
-notice publish dialogue lot lots vat kfst
+udbud udbyde licitation tilbud tilbudsgiver byde bud indkøb indkøber indkøbe leverandør
+leverance faktura fakturer regning ean kontrakt rammeaftale tærskel klage klagenævn
+tilbudsfrist betalingsfrist standstill klausul lærling underleverandør konsortium egnethed
+udelukkelse espd serviceattest tildeling kriterie ordregiver markedsdialog annoncering
+bekendtgørelse cpv ted ski nemhandel oioubl peppol udbudsplan udbudsloven tilbudsloven
+brobygning villemoes indkøbspolitik bundlinje samhandel
+tender tendering procure procurement purchas buyer supplier suppliers invoice invoic
+contract framework threshold complaint deadline clause apprentice subcontract consorti
+suitabilit exclusion award bidder bidding bid bids quotation dialogue kfst
 """
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MIN_INFIX = 4
 
 
-def _fold(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).casefold()
-
-
-def _spellings(term: str) -> set[str]:
-    """The term as written and as typed without Danish letters (tærskel, taerskel)."""
-    return {term, term.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")}
-
-
 class ScopeChecker:
-    """Recognises procurement vocabulary: core words inside compounds, glossary terms by stem.
+    """Recognises procurement vocabulary in an analysed query."""
 
-    Glossary terms are compared as stemmed content words in their own language
-    (``terms`` drops that language's stop words), not as substrings: a
-    multi-word term such as "åbning af tilbud" must not make "åbningstiderne"
-    look like procurement, nor "call for tenders" make "for" a domain word. A
-    term of several words counts only when all its words are there ("supply of
-    goods" is procurement, "a good recipe" is not).
-    """
-
-    def __init__(self, glossary: Iterable[GlossaryGroup] = (), terms: Terms | None = None) -> None:
-        core = {spelling for word in _CORE_TERMS.split() for spelling in _spellings(word)}
+    def __init__(self, glossary: Iterable[GlossaryGroup] = ()) -> None:
+        core = {canonical(word) for word in _CORE_TERMS.split()}
         self._exact = frozenset(core)
         self._infixes = tuple(sorted(t for t in core if len(t) >= _MIN_INFIX))
-        self._terms = terms
-        groups = list(glossary)
-        self._glossary = {
-            language: {
-                frozenset(terms(term, language))
-                for group in groups
-                for term in getattr(group, language)
-                if terms and terms(term, language)
-            }
+        self._phrases = {
+            frozenset(terms(term, language))
+            for group in glossary
+            if any(self._is_core(canonical(t)) for t in group.terms)
             for language in ("da", "en")
+            for term in getattr(group, language)
+            if terms(term, language)
         }
 
-    def in_domain(self, message: str) -> bool:
-        for word in _WORD.findall(_fold(message)):
-            if word in self._exact or any(term in word for term in self._infixes):
-                return True
-        if self._terms is None:
-            return False
-        for language, phrases in self._glossary.items():
-            stems = self._terms(message, language)
-            if any(phrase <= stems for phrase in phrases):
-                return True
-        return False
+    def _is_core(self, word: str) -> bool:
+        return word in self._exact or any(term in word for term in self._infixes)
+
+    def in_domain(self, query: AnalysedQuery) -> bool:
+        words = {canonical(word) for concept in query.concepts for word in concept.words}
+        if any(self._is_core(word) for word in words):
+            return True
+        stems = {s for concept in query.concepts for form in concept.alternatives for s in form}
+        return any(self._is_core(s) for s in stems) or any(p <= stems for p in self._phrases)

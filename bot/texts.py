@@ -61,6 +61,22 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "da": "Jeg fik ikke noget spørgsmål med. Skriv fx «hvordan sender jeg en faktura?».",
         "en": "I didn't get a question. Try e.g. “how do I send an invoice?”.",
     },
+    "no_question": {
+        "da": "Det forstod jeg ikke helt. Hvad vil du gerne vide om at sælge til Aarhus Kommune "
+        "– fx udbud, fakturering, tærskelværdier eller klausuler?",
+        "en": "I didn't quite get that. What would you like to know about selling to Aarhus "
+        "Kommune – e.g. tenders, invoicing, thresholds or clauses?",
+    },
+    "what_about": {
+        "da": "Hvad vil du gerne vide om «{topic}»? Skriv gerne hele spørgsmålet, så finder jeg "
+        "svaret eller sender det videre til en medarbejder.",
+        "en": "What would you like to know about “{topic}”? Write the whole question, and I will "
+        "find the answer or pass it on to a person.",
+    },
+    "unknown_command": {
+        "da": "Den kommando kender jeg ikke. Skriv /help for at se, hvad jeg kan.",
+        "en": "I don't know that command. Type /help to see what I can do.",
+    },
     "too_long": {
         "da": "(Dit spørgsmål var meget langt, så jeg har kun læst begyndelsen.)",
         "en": "(Your question was very long, so I only read the beginning.)",

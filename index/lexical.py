@@ -33,33 +33,68 @@ B = 0.75
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    """One thing the query asks about, and the stem sequences that express it."""
+    """One thing the query asks about, the stem sequences that express it, and how much it
+    counts (less when it stands in a sentence of context rather than in the question)."""
 
     words: tuple[str, ...]
     alternatives: tuple[tuple[str, ...], ...]
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
 class LexicalScores:
-    """BM25 per document, plus which concepts each document contains."""
+    """BM25 per document, which concepts each document contains, and what each concept weighs.
+
+    A concept's weight is the most it can add to a score's IDF part: the
+    largest IDF among its alternatives, or for a concept the knowledge does
+    not contain at all (``known`` false), the IDF of the rarest term.
+    """
 
     scores: np.ndarray
     matched: np.ndarray
-    upper_bound: float
+    weights: np.ndarray
+    known: np.ndarray
+
+    @property
+    def upper_bound(self) -> float:
+        """The most this query could score, unknown words included."""
+        return float(self.weights.sum())
+
+    @property
+    def known_bound(self) -> float:
+        """The most this query could score from the words the knowledge contains."""
+        return float(self.weights[self.known].sum())
 
     def normalised(self, doc: int) -> float:
         return float(self.scores[doc]) / self.upper_bound if self.upper_bound else 0.0
 
-    def coverage(self, doc: int) -> float:
-        """Share of the query's concepts that ``doc`` contains."""
-        return float(self.matched[:, doc].mean()) if self.matched.shape[0] else 0.0
+    def known_coverage(self, doc: int) -> float:
+        """Share of the concepts the knowledge contains that ``doc`` contains."""
+        count = int(self.known.sum())
+        return float(self.matched[self.known, doc].sum()) / count if count else 0.0
+
+    def weighted_coverage(self, doc: int) -> float:
+        """Share of the known concepts' weight that ``doc`` contains: rare words count more."""
+        bound = self.known_bound
+        return float(self.weights[self.matched[:, doc]].sum()) / bound if bound else 0.0
 
 
 class LexicalIndex:
-    """BM25 over pre-tokenised documents; rebuilt whole when records change (it is cheap)."""
+    """BM25 over pre-tokenised documents; rebuilt whole when records change (it is cheap).
 
-    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
-        self.size = len(documents)
+    A record may have several documents (an FAQ entry one per language): each
+    is scored on its own, so a long bilingual entry is not marked down for the
+    length of the language the question is not in, and the record scores as
+    its best document. ``owners`` names the record of each document (one
+    document per record when left out).
+    """
+
+    def __init__(
+        self, documents: Sequence[Sequence[str]], owners: Sequence[int] | None = None
+    ) -> None:
+        self._owners = np.asarray(owners if owners is not None else range(len(documents)))
+        self.size = int(self._owners.max()) + 1 if len(self._owners) else 0
+        self._documents = len(documents)
         self._bm25 = bm25s.BM25(k1=K1, b=B, method="lucene")
         self._vocab: dict[str, int] = {}
         self._doc_freq = np.zeros(0, dtype=np.int64)
@@ -74,21 +109,32 @@ class LexicalIndex:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self._vocab)
 
+    def document_frequencies(self) -> dict[str, int]:
+        """In how many documents each term occurs."""
+        return {term: int(self._doc_freq[index]) for term, index in self._vocab.items()}
+
     def __contains__(self, term: str) -> bool:
         return term in self._vocab
 
     def _idf_for(self, doc_freq: int) -> float:
-        return math.log(1 + (self.size - doc_freq + 0.5) / (doc_freq + 0.5))
+        return math.log(1 + (self._documents - doc_freq + 0.5) / (doc_freq + 0.5))
 
     def idf(self, term: str) -> float:
         index = self._vocab.get(term)
         return self._idf_for(int(self._doc_freq[index]) if index is not None else 0)
 
     def _term_scores(self, term: str) -> np.ndarray:
+        """BM25 of one term in every document."""
         index = self._vocab.get(term)
         if index is None:
-            return np.zeros(self.size, dtype=np.float32)
+            return np.zeros(self._documents, dtype=np.float32)
         return self._bm25.get_scores_from_ids([index])
+
+    def _per_record(self, per_document: np.ndarray) -> np.ndarray:
+        """The best document's value for each record (along the last axis)."""
+        out = np.zeros((*per_document.shape[:-1], self.size), dtype=per_document.dtype)
+        np.maximum.at(out.T, self._owners, per_document.T)
+        return out
 
     def _alternative_scores(self, stems: tuple[str, ...]) -> np.ndarray:
         """A phrase counts only where all its words occur; its weakest word limits it."""
@@ -98,16 +144,23 @@ class LexicalIndex:
         return scores
 
     def score(self, concepts: Sequence[Concept]) -> LexicalScores:
-        total = np.zeros(self.size, dtype=np.float32)
-        matched = np.zeros((len(concepts), self.size), dtype=bool)
-        upper_bound = 0.0
+        """Per record: the BM25 of its best document, and which concepts any of its
+        documents contains."""
+        total = np.zeros(self._documents, dtype=np.float32)
+        matched = np.zeros((len(concepts), self._documents), dtype=bool)
+        weights = np.zeros(len(concepts))
+        known = np.zeros(len(concepts), dtype=bool)
         for row, concept in enumerate(concepts):
-            best = np.zeros(self.size, dtype=np.float32)
-            known = [s for s in concept.alternatives if all(t in self._vocab for t in s)]
-            for stems in known:
+            best = np.zeros(self._documents, dtype=np.float32)
+            alternatives = [s for s in concept.alternatives if all(t in self._vocab for t in s)]
+            for stems in alternatives:
                 best = np.maximum(best, self._alternative_scores(stems))
-            bound = max((min(self.idf(t) for t in s) for s in known), default=self._max_idf)
-            total += best
+            weights[row] = concept.weight * max(
+                (min(self.idf(t) for t in s) for s in alternatives), default=self._max_idf
+            )
+            known[row] = bool(alternatives)
+            total += concept.weight * best
             matched[row] = best > 0
-            upper_bound += bound
-        return LexicalScores(total, matched, upper_bound)
+        return LexicalScores(
+            self._per_record(total), self._per_record(matched), weights, known
+        )

@@ -14,8 +14,11 @@ The steps, in order:
    go too (``2,5`` → ``25``), the same rule the evaluation uses.
 3. Words are runs of letters and digits; hyphens and slashes split them
    (``e-faktura`` → ``e`` ``faktura``, ``2014/24`` → ``2014`` ``24``).
-   Single letters are dropped, digits are kept.
-4. Stop words (Danish and English lists below) are dropped.
+   Chat shorthand becomes the word it stands for (``pls`` → *please*,
+   ``hva`` → *hvad*, ``mio`` → *million*, ``80k`` → ``80000``; see
+   :mod:`index.shorthand`). Single letters are dropped, digits are kept.
+4. Stop words (Danish and English lists below, plus chat fillers such as
+   *egentlig* and *actually*) are dropped.
 5. Snowball stemming (PyStemmer) in the text's language. The stemmer sees
    the Danish letters, which it needs to find word endings.
 6. The stem is folded to one canonical spelling: æ → ae, ø → oe, å → aa
@@ -38,6 +41,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
+
+from index.shorthand import FILLERS, SHORTHAND, expand_thousands
 
 LANGUAGES: tuple[str, ...] = ("da", "en")
 _STEMMER_NAMES = {"da": "danish", "en": "english"}
@@ -64,8 +69,8 @@ yours yourself yourselves
 """
 
 STOP_WORDS: dict[str, frozenset[str]] = {
-    "da": frozenset(_DANISH_STOP_WORDS.split()),
-    "en": frozenset(_ENGLISH_STOP_WORDS.split()),
+    "da": frozenset(_DANISH_STOP_WORDS.split()) | FILLERS["da"],
+    "en": frozenset(_ENGLISH_STOP_WORDS.split()) | FILLERS["en"],
 }
 
 # NFKC has already turned no-break spaces into plain ones. A space joins only
@@ -102,15 +107,20 @@ def canonical(word: str) -> str:
     return _without_accents(word).translate(_DANISH_FOLD)
 
 
+# Chat fillers are dropped whatever the message's language: Danes write "pls" and "wtf" too.
+_ALL_FILLERS = FILLERS["da"] | FILLERS["en"]
 _CANONICAL_STOP_WORDS: dict[str, frozenset[str]] = {
-    lang: frozenset(canonical(word) for word in words) for lang, words in STOP_WORDS.items()
+    lang: frozenset(canonical(word) for word in words | _ALL_FILLERS)
+    for lang, words in STOP_WORDS.items()
 }
 _ALL_STOP_WORDS = frozenset().union(*_CANONICAL_STOP_WORDS.values())
 
 
 def words(text: str) -> list[str]:
-    """The folded words of ``text`` (letters and digits), single letters dropped."""
-    return [_without_accents(w) for w in _WORD.findall(fold(text)) if len(w) > 1 or w.isdigit()]
+    """The folded words of ``text`` (letters and digits), shorthand spelled out, single
+    letters dropped."""
+    found = _WORD.findall(fold(expand_thousands(text)))
+    return [SHORTHAND.get(w, w) for w in map(_without_accents, found) if len(w) > 1 or w.isdigit()]
 
 
 def is_stop_word(word: str, language: str | None = None) -> bool:

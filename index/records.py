@@ -1,9 +1,10 @@
 """How each kind of record is seen by the two indexes.
 
-Lexical: one BM25 document per record, each text stemmed in its own
-language: an FAQ entry by its questions, alternates and answer in both
-languages (and its tags); a passage by heading path and text; a tender by
-all its fields (Danish, the language of the tender plan).
+Lexical: BM25 documents per record, each text stemmed in its own language:
+an FAQ entry by its questions, alternates and answer, one document per
+language (with its tags); a passage by heading path and text; a tender by
+all its fields (Danish, the language of the tender plan). A second, smaller
+index holds only what the record is about (:func:`topic_documents`).
 
 Dense: a record has several *units*, each embedded on its own, and scores
 as its best unit. An FAQ entry has one unit per question or alternate and
@@ -56,18 +57,45 @@ def record_text(record: Record, language: str = "da") -> str:
     return tender_text(record)
 
 
-def lexical_terms(record: Record) -> list[str]:
+def topic_documents(record: Record) -> list[list[str]]:
+    """What a record is about, as a question would put it: an FAQ entry's questions and
+    tags (one document per language), a passage's headings, a tender's title and category.
+
+    Matched on its own as well as with the body, because a question that
+    meets a record's own questions is a stronger sign than one that meets a
+    word somewhere in a long text.
+    """
     if isinstance(record, FaqEntry):
-        out: list[str] = []
-        for lang in record.languages:
-            text = record.texts[lang]
-            out += terms(" ".join((text.question, *text.alternates, text.answer)), lang)
-        for tag in record.tags:
-            out += {*terms(tag, "da"), *terms(tag, "en")}
-        return out
+        tags = _tag_terms(record)
+        return [
+            terms(" ".join((text.question, *text.alternates)), lang) + tags
+            for lang, text in record.texts.items()
+        ]
     if isinstance(record, Passage):
-        return terms(" ".join((record.title, *record.heading_path, record.text)), record.language)
-    return terms(tender_text(record), "da")
+        return [terms(" ".join(record.heading_path) or record.title, record.language)]
+    return [terms(f"{record.title} {record.category}", "da")]
+
+
+def lexical_documents(record: Record) -> list[list[str]]:
+    """The documents BM25 scores a record by: an FAQ entry's questions, alternates and answer
+    in each of its languages (with its tags), a passage's headings and text, a tender's
+    fields."""
+    if isinstance(record, FaqEntry):
+        tags = _tag_terms(record)
+        return [
+            terms(" ".join((text.question, *text.alternates, text.answer)), lang) + tags
+            for lang, text in record.texts.items()
+        ]
+    if isinstance(record, Passage):
+        return [
+            terms(" ".join((record.title, *record.heading_path, record.text)), record.language)
+        ]
+    return [terms(tender_text(record), "da")]
+
+
+def _tag_terms(entry: FaqEntry) -> list[str]:
+    """Tags are keywords in either language: stemmed in both."""
+    return [stem for tag in entry.tags for stem in {*terms(tag, "da"), *terms(tag, "en")}]
 
 
 def _with_glossary(text: str, language: str, glossary: Glossary) -> str:

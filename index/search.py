@@ -14,21 +14,25 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index.cache import VectorCache, knowledge_hash, unit_key
+from index.compounds import Decompounder
 from index.dense import DenseIndex, Embedder
-from index.fusion import Features, confidence
+from index.fusion import Evidence, Features, QueryEvidence, confidence, ranking_score
 from index.glossary import Glossary
 from index.lexical import LexicalIndex
-from index.normalize import LANGUAGES, guess_language
+from index.lexicon import Lexicon, parallel_pairs
+from index.normalize import LANGUAGES
 from index.overlap import Overlap, overlap
-from index.query import Speller, analyse
-from index.records import dense_units, lexical_terms
+from index.query import AnalysedQuery, Vocabulary, analyse
+from index.records import dense_units, lexical_documents, topic_documents
+from index.twins import twins
 from knowledge.model import Kind, KnowledgeBase, Record
 
 log = logging.getLogger(__name__)
@@ -63,10 +67,13 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A fused candidate with the features its confidence was computed from."""
+    """A fused candidate with the features its confidence was computed from, and the raw
+    evidence behind them (which the calibration script stores, to try other features)."""
 
     hit: Hit
     features: Features
+    query: QueryEvidence
+    evidence: Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,21 +93,44 @@ class _Entry:
     """A record with what both indexes need of it, kept for cheap rebuilds."""
 
     record: Record
-    terms: tuple[str, ...]
+    documents: tuple[tuple[str, ...], ...]
+    topics: tuple[tuple[str, ...], ...]
     vectors: np.ndarray
+
+    @classmethod
+    def of(cls, record: Record, vectors: np.ndarray) -> _Entry:
+        return cls(
+            record,
+            tuple(map(tuple, lexical_documents(record))),
+            tuple(map(tuple, topic_documents(record))),
+            vectors,
+        )
 
 
 @dataclass(frozen=True)
 class _State:
     entries: tuple[_Entry, ...]
     lexical: LexicalIndex
+    topics: LexicalIndex
     dense: DenseIndex
-    speller: Speller
+    vocabulary: Vocabulary
     kinds: np.ndarray = field(repr=False)
+    twins: tuple[frozenset[int], ...] = field(repr=False)
+    positions: dict[str, int] = field(repr=False)
 
     @classmethod
     def of(cls, entries: Sequence[_Entry], glossary: Glossary, dimension: int) -> _State:
-        lexical = LexicalIndex([e.terms for e in entries])
+        glossary_stems = dict.fromkeys(glossary.stems, 1)
+        documents = [doc for e in entries for doc in e.documents]
+        compounds = Decompounder(glossary_stems | _document_frequencies(documents))
+        lexical = LexicalIndex(
+            [_with_compound_parts(doc, compounds) for doc in documents],
+            [i for i, e in enumerate(entries) for _ in e.documents],
+        )
+        topics = LexicalIndex(
+            [_with_compound_parts(doc, compounds) for e in entries for doc in e.topics],
+            [i for i, e in enumerate(entries) for _ in e.topics],
+        )
         counts = [len(e.vectors) for e in entries]
         vectors = (
             np.concatenate([e.vectors for e in entries])
@@ -111,9 +141,15 @@ class _State:
         return cls(
             entries=tuple(entries),
             lexical=lexical,
+            topics=topics,
             dense=DenseIndex(vectors, unit_records, len(entries)),
-            speller=Speller(lexical.vocabulary | glossary.stems),
+            vocabulary=Vocabulary(
+                glossary_stems | lexical.document_frequencies(),
+                Lexicon.learn(parallel_pairs([e.record for e in entries])),
+            ),
             kinds=np.array([str(e.record.kind) for e in entries], dtype=object),
+            twins=tuple(twins([e.record for e in entries])),
+            positions={e.record.id: i for i, e in enumerate(entries)},
         )
 
 
@@ -168,7 +204,7 @@ class SearchIndex:
             block = [vectors_by_key[k] for k in keys[position : position + len(texts)]]
             position += len(texts)
             vectors = np.array(block, dtype=np.float32).reshape(-1, dimension)
-            entries.append(_Entry(record, tuple(lexical_terms(record)), vectors))
+            entries.append(_Entry.of(record, vectors))
         stats = BuildStats(
             records=len(records),
             units=len(flat),
@@ -202,6 +238,19 @@ class SearchIndex:
         """Every indexed record, in index order."""
         return [e.record for e in self._state.entries]
 
+    def record(self, record_id: str) -> Record | None:
+        """The indexed record with this id, if any."""
+        position = self._state.positions.get(record_id)
+        return None if position is None else self._state.entries[position].record
+
+    def twins(self, record_id: str) -> frozenset[str]:
+        """Ids of the records that say the same as this one (see :mod:`index.twins`)."""
+        state = self._state
+        position = state.positions.get(record_id)
+        if position is None:
+            return frozenset()
+        return frozenset(state.entries[i].record.id for i in state.twins[position])
+
     def add(self, records: Sequence[Record]) -> None:
         """Add records (learned FAQ entries), replacing any with the same id; embeds only these."""
         new = _unique(records)
@@ -214,7 +263,7 @@ class SearchIndex:
         for record, texts in zip(new, units, strict=True):
             block = vectors[position : position + len(texts)]
             position += len(texts)
-            entries.append(_Entry(record, tuple(lexical_terms(record)), block))
+            entries.append(_Entry.of(record, block))
         self._state = _State.of(entries, self._glossary, self._dimension)
 
     def remove(self, record_id: str) -> None:
@@ -223,16 +272,22 @@ class SearchIndex:
         if len(entries) != len(self._state.entries):
             self._state = _State.of(entries, self._glossary, self._dimension)
 
+    def analyse(
+        self, query: str, language: str | None = None, stem_languages: Collection[str] = LANGUAGES
+    ) -> AnalysedQuery:
+        """What the index makes of a query (see :mod:`index.query`); search takes the result
+        as well as the text, so that a caller who looks at the analysis first does not pay
+        for it twice."""
+        return analyse(query, self._glossary, self._state.vocabulary, language, stem_languages)
+
     def overlap(self, text: str, other: str, language: str | None = None) -> Overlap:
         """How much of ``text`` ``other`` already says, both analysed as queries are."""
-        state = self._state
-        mine = analyse(text, self._glossary, state.speller, language)
-        theirs = analyse(other, self._glossary, state.speller, language)
-        return overlap(mine.concepts, theirs.concepts, state.lexical)
+        mine, theirs = self.analyse(text, language), self.analyse(other, language)
+        return overlap(mine.concepts, theirs.concepts, self._state.lexical)
 
     def search(
         self,
-        query: str,
+        query: str | AnalysedQuery,
         k: int = 5,
         *,
         kinds: Collection[Kind] | None = None,
@@ -248,7 +303,7 @@ class SearchIndex:
 
     def candidates(
         self,
-        query: str,
+        query: str | AnalysedQuery,
         *,
         kinds: Collection[Kind] | None = None,
         language: str | None = None,
@@ -262,7 +317,11 @@ class SearchIndex:
         state = self._state
         if not state.entries:
             return []
-        analysed = analyse(query, self._glossary, state.speller, language, stem_languages)
+        analysed = (
+            query
+            if isinstance(query, AnalysedQuery)
+            else analyse(query, self._glossary, state.vocabulary, language, stem_languages)
+        )
         if analysed.empty:
             return []
         allowed = (
@@ -274,6 +333,7 @@ class SearchIndex:
             return []
 
         lexical = state.lexical.score(analysed.concepts)
+        topics = state.topics.score(analysed.concepts)
         lexical_scores = np.where(allowed, lexical.scores, 0.0)
         lexical_order = [int(d) for d in np.argsort(-lexical_scores, kind="stable")[:POOL]]
         lexical_order = [d for d in lexical_order if lexical_scores[d] > 0]
@@ -291,41 +351,74 @@ class SearchIndex:
             similar = {**similar, **state.dense.similarity(vector, absent)}
         known_cosines = np.array(list(similar.values()))
 
-        top_lexical = [float(lexical_scores[d]) for d in lexical_order[:2]] + [0.0, 0.0]
-        top_dense = [similar[d] for d in dense_order[:2]] + [0.0, 0.0]
-        bound = lexical.upper_bound or 1.0
-        english = {"en": 1.0, "da": 0.0}.get(language or guess_language(query) or "", 0.5)
+        written = analysed.language
+        asked = QueryEvidence(
+            asked=analysed.asked,
+            known=analysed.known,
+            numbers=analysed.numbers,
+            concepts=len(analysed.concepts),
+            known_concepts=int(lexical.known.sum()),
+            english={"en": 1.0, "da": 0.0}.get(written or "", 0.5),
+            upper_bound=lexical.upper_bound,
+            known_bound=lexical.known_bound,
+        )
 
-        out = []
+        scored = []
         for doc in pool:
             lex, cos = float(lexical_scores[doc]), similar[doc]
-            ranks = (
-                1 + int((lexical_scores > lex).sum()) if lex > 0 else None,
-                1 + int((known_cosines > cos).sum()),
-            )
-            lex_other = top_lexical[1] if ranks[0] == 1 else top_lexical[0]
-            cos_other = top_dense[1] if ranks[1] == 1 else top_dense[0]
-            features = Features.of(
-                lexical=lex / bound,
-                lexical_margin=(lex - lex_other) / bound,
+            record = state.entries[doc].record
+            rivals = state.twins[doc] | {doc}
+            evidence = Evidence(
+                lexical=lex,
+                lexical_rank=1 + int((lexical_scores > lex).sum()) if lex > 0 else None,
+                lexical_rival=_best_other(lexical_order, lexical_scores.__getitem__, rivals),
                 dense=cos,
-                dense_margin=cos - cos_other,
-                ranks=ranks,
-                coverage=lexical.coverage(doc),
-                english=english,
+                dense_rank=1 + int((known_cosines > cos).sum()),
+                dense_rival=_best_other(dense_order, similar.__getitem__, rivals),
+                topic=float(topics.scores[doc]),
+                topic_coverage=topics.known_coverage(doc),
+                weighted_coverage=lexical.weighted_coverage(doc),
+                kind=str(record.kind),
             )
+            features = Features.of(asked, evidence)
+            scored.append((doc, evidence, features, ranking_score(features)))
+
+        out = []
+        for doc, evidence, features, score in scored:
+            rivals = state.twins[doc] | {doc}
+            rival = max((other for d, _, _, other in scored if d not in rivals), default=None)
             hit = Hit(
                 record=state.entries[doc].record,
                 score=features.rrf,
-                confidence=confidence(features),
-                lexical_rank=ranks[0],
-                dense_rank=ranks[1],
-                lexical_score=lex,
-                dense_score=cos,
+                confidence=confidence(score, rival),
+                lexical_rank=evidence.lexical_rank,
+                dense_rank=evidence.dense_rank,
+                lexical_score=evidence.lexical,
+                dense_score=evidence.dense,
             )
-            out.append(Candidate(hit, features))
+            out.append(Candidate(hit, features, asked, evidence))
         out.sort(key=lambda c: (-c.hit.confidence, -c.hit.score))
         return out
+
+
+def _best_other(
+    order: Sequence[int], score: Callable[[int], float], excluded: frozenset[int]
+) -> float:
+    """The best score in a ranking among records not in ``excluded`` (0 when none)."""
+    return float(next((score(d) for d in order if d not in excluded), 0.0))
+
+
+def _document_frequencies(documents: Iterable[Sequence[str]]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for terms in documents:
+        counts.update(set(terms))
+    return dict(counts)
+
+
+def _with_compound_parts(terms: Sequence[str], compounds: Decompounder) -> list[str]:
+    """The terms of a text plus the parts of its compounds, so that *frist* finds
+    *tilbudsfrist* and a query typed *tilbuds frist* finds both."""
+    return [*terms, *(part for term in terms for part in compounds.split(term) or ())]
 
 
 def _unique(records: Iterable[Record]) -> list[Record]:

@@ -86,6 +86,8 @@ class Passage:
     dates: Dates = Dates()
     tender: str = ""
     """The id of the tender row this passage is about, whose state today the answer shows."""
+    gap: bool = False
+    """The passage tells what the knowledge does not know: shown, but a person answers."""
 
     kind = Kind.PASSAGE
 
@@ -130,6 +132,8 @@ class FaqEntry:
     dates: Dates = Dates()
     tender: str = ""
     """The id of the tender row this entry is about, whose state today the answer shows."""
+    gap: bool = False
+    """The entry tells what the knowledge does not know: shown, but a person answers."""
 
     kind = Kind.FAQ
 

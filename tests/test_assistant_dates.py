@@ -55,7 +55,8 @@ async def test_threshold_for_a_named_year_is_given_in_the_past_tense_with_its_pe
 async def test_after_the_last_known_period_the_threshold_goes_to_a_person(
     make_runtime: Callable[..., Runtime],
 ) -> None:
-    reply = await ask(make_runtime, date(2028, 1, 2), "what's the EU threshold for services?")
+    question = "what is the EU threshold for supplies and services?"
+    reply = await ask(make_runtime, date(2028, 1, 2), question)
     assert reply.action is Action.ESCALATE
     assert reply.ticket_id is not None
     assert "not what applies today (2 January 2028)" in reply.text

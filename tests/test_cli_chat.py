@@ -138,6 +138,21 @@ def test_eval_prints_a_table_by_language_and_action(
     out = capsys.readouterr().out
     assert "1/1 (100%)" in out  # the Danish answer line
     assert "2/3 (67%)" in out  # overall: the English 2001 line is wrong
+    assert "wrong answers: 1 of 2 answers (50%)" in out  # 1994 given where 2001 was expected
+
+
+def test_eval_reports_each_of_several_files(cli_env: Path, capsys: pytest.CaptureFixture[str]):
+    files = []
+    for name, question in (("a", "Hvornår blev SKI stiftet?"), ("b", "Tell me a joke")):
+        path = cli_env / f"{name}.jsonl"
+        expect = "answer" if name == "a" else "not_answer"
+        line = {"id": name, "lang": "da", "question": question, "expect": expect}
+        path.write_text(json.dumps({**line, "must_contain": ["1994"] if name == "a" else []}))
+        files.append(str(path))
+    assert main(["eval", *files]) == 0
+    out = capsys.readouterr().out
+    assert files[0] in out and files[1] in out
+    assert out.count("wrong answers: 0 of") == 2
 
 
 def test_eval_rejects_a_missing_file(cli_env: Path, capsys: pytest.CaptureFixture[str]):
@@ -167,7 +182,7 @@ def test_eval_and_a_dry_run_use_published_answers_and_open_no_tickets(
     desk.dispose()
 
     assert "1/1 (100%)" in graded
-    assert learned["action"] == "answer" and learned["text"].startswith(answer)
+    assert learned["action"] == "answer" and learned["text"].split("\n", 1)[1].startswith(answer)
     assert learned["citations"][0]["title"].startswith("Besvaret af Indkøb og Udbud den ")
     assert unknown["action"] == "escalate" and "#" not in unknown["text"]
     assert [t.id for t in tickets] == [ticket.id]  # neither eval nor the dry run opened one

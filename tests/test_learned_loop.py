@@ -131,7 +131,7 @@ def from_learned(reply: dict[str, Any], answer: str) -> bool:
     citations = reply["citations"]
     return (
         reply["action"] == "answer"
-        and reply["text"].startswith(answer)
+        and reply["text"].split("\n", 1)[1].startswith(answer)
         and len(citations) == 1
         and citations[0]["url"] == ""
         and citations[0]["title"].startswith(("Besvaret af Indkøb og Udbud den ", "Answered by"))

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 from bot.conversation import Asker, Question
 from bot.evaluation import (
+    EvalItem,
     Graded,
     format_table,
     is_correct,
     language_accuracy,
     read_items,
     summarise,
+    wrong_answers,
 )
 
 if TYPE_CHECKING:
@@ -55,13 +57,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     evaluate = subparsers.add_parser(
         "eval",
-        help="grade the bot on a question file (dev-set format)",
+        help="grade the bot on question files (dev-set format)",
         description=(
-            "Grade every line of FILE and print accuracy by language and action. Answers staff "
-            "published are used as in the running bot; no tickets are opened."
+            "Grade every line of each FILE and print accuracy by language and expected action, "
+            "the share of answers that were wrong, and how often the reply came in the "
+            "question's language. Answers staff published are used as in the running bot; no "
+            "tickets are opened."
         ),
     )
-    evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
+    evaluate.add_argument("files", type=Path, nargs="+", metavar="FILE.jsonl")
     evaluate.add_argument("--failures", action="store_true", help="list every wrong reply")
     evaluate.add_argument("--json", type=Path, metavar="OUT", help="also save results as JSON")
     evaluate.set_defaults(handler=_eval)
@@ -128,17 +132,17 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    if not args.file.is_file():
-        print(f"udbudsbot eval: no such file: {args.file}", file=sys.stderr)
-        return 2
     try:
-        items = list(read_items(args.file))
+        files = {path: list(read_items(path)) for path in args.files}
+    except FileNotFoundError as error:
+        print(f"udbudsbot eval: no such file: {error.filename}", file=sys.stderr)
+        return 2
     except ValueError as error:
         print(f"udbudsbot eval: {error}", file=sys.stderr)
         return 2
     runtime = _loading(Settings(), escalate=False)
 
-    async def grade_all() -> list[Graded]:
+    async def grade(items: list[EvalItem]) -> list[Graded]:
         graded = []
         for item in items:
             asker = Asker(platform="eval", user_id=item.id, chat_id=item.id)
@@ -146,33 +150,40 @@ def _eval(args: argparse.Namespace) -> int:
             graded.append(Graded(item, reply, is_correct(item, reply)))
         return graded
 
-    results = asyncio.run(grade_all())
-    print(format_table(summarise(results)))
-    right, total = language_accuracy(results)
-    print(f"reply language = question language: {right}/{total} ({right / max(total, 1):.0%})")
-    if args.failures:
-        for graded in (g for g in results if not g.correct):
-            print(
-                f"\n✗ {graded.item.id} [{graded.item.language}] expect {graded.item.expect}, "
-                f"got {graded.reply.action} ({graded.reply.confidence:.2f}): "
-                f"{graded.item.question}\n  {graded.reply.text[:300]!r}"
-            )
+    report: list[dict[str, object]] = []
+    for number, (path, items) in enumerate(files.items()):
+        results = asyncio.run(grade(items))
+        if len(files) > 1:
+            print(f"{'' if number == 0 else chr(10)}{path}")
+        print(format_table(summarise(results)))
+        wrong, given = wrong_answers(results)
+        print(f"wrong answers: {wrong} of {given} answers ({wrong / max(given, 1):.0%})")
+        right, total = language_accuracy(results)
+        print(f"reply language = question language: {right}/{total} ({right / max(total, 1):.0%})")
+        if args.failures:
+            _print_failures(results)
+        report += [_graded_json(path, g) for g in results]
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                [
-                    {
-                        "id": g.item.id,
-                        "language": g.item.language,
-                        "expect": g.item.expect,
-                        "action": str(g.reply.action),
-                        "confidence": g.reply.confidence,
-                        "correct": g.correct,
-                    }
-                    for g in results
-                ],
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
+
+
+def _print_failures(results: list[Graded]) -> None:
+    for graded in (g for g in results if not g.correct):
+        print(
+            f"\n✗ {graded.item.id} [{graded.item.language}] expect {graded.item.expect}, "
+            f"got {graded.reply.action} ({graded.reply.confidence:.2f}): "
+            f"{graded.item.question}\n  {graded.reply.text[:300]!r}"
+        )
+
+
+def _graded_json(path: Path, graded: Graded) -> dict[str, object]:
+    return {
+        "file": str(path),
+        "id": graded.item.id,
+        "language": graded.item.language,
+        "expect": graded.item.expect,
+        "action": str(graded.reply.action),
+        "confidence": graded.reply.confidence,
+        "correct": graded.correct,
+    }

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from knowledge.loaders import flags
 from knowledge.loaders.dates import parse_approximate, parse_day
 from knowledge.model import Dates
 
@@ -20,9 +21,6 @@ KEYS: tuple[str, ...] = (*DATE_KEYS, "series", "historical", "review_note")
 TENDER_KEY = "tender"
 # The older front-matter name of a document's start date.
 ALIASES: dict[str, str] = {"effective_date": "valid_from"}
-
-_YES = frozenset({"yes", "ja", "true", "sand"})
-_NO = frozenset({"no", "nej", "false", "falsk"})
 
 Report = Callable[[str, str], None]
 """Called with the key as written and a message, for each value that cannot be read."""
@@ -60,14 +58,13 @@ def _parse(name: str, raw: str) -> object | None:
     if name in DATE_KEYS:
         return parse_day(raw)
     if name == "historical":
-        answer = raw.casefold()
-        return True if answer in _YES else False if answer in _NO else None
+        return flags.yes_no(raw)
     return raw
 
 
 def _problem(key: str, name: str, raw: str) -> str:
     if name == "historical":
-        return f"'{key}' must be yes or no, not {raw!r}"
+        return flags.problem(key, raw)
     if name != "as_of" and parse_approximate(raw) is not None:
         return f"'{key}' needs a day, not only a month or year: {raw!r} (write e.g. 2025-12-31)"
     return f"unparseable date in '{key}': {raw!r} (write e.g. 2025-12-31)"
@@ -75,5 +72,6 @@ def _problem(key: str, name: str, raw: str) -> str:
 
 def suggestion(key: str) -> str | None:
     """The date key a misspelt marker most likely meant, if any is close."""
-    close = difflib.get_close_matches(key, (*KEYS, TENDER_KEY, *ALIASES), n=1, cutoff=0.8)
+    known = (*KEYS, TENDER_KEY, flags.GAP_KEY, *ALIASES)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
     return close[0] if close else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.loaders import datefields, yamlnodes
+from knowledge.loaders import datefields, flags, yamlnodes
 from knowledge.loaders.metadata import is_url
 from knowledge.loaders.result import Loaded, display_path
 from knowledge.loaders.yamlfile import list_items
@@ -23,6 +23,7 @@ ENTRY_KEYS: tuple[str, ...] = (
     "source_url",
     *datefields.KEYS,
     datefields.TENDER_KEY,
+    flags.GAP_KEY,
     *LANGUAGES,
 )
 TEXT_KEYS: tuple[str, ...] = ("question", "alternates", "answer")
@@ -100,7 +101,18 @@ def _entry(node: yaml.Node, shown: Path, result: Loaded[FaqEntry]) -> FaqEntry:
         line=line,
         dates=dates,
         tender=yamlnodes.text(fields.get(datefields.TENDER_KEY), f"{label}: 'tender'"),
+        gap=_gap(fields, label, shown, result),
     )
+
+
+def _gap(fields: yamlnodes.Fields, label: str, shown: Path, result: Loaded[FaqEntry]) -> bool:
+    if flags.GAP_KEY not in fields:
+        return False
+    raw = yamlnodes.text(fields.get(flags.GAP_KEY), f"{label}: 'gap'")
+    value = flags.yes_no(raw)
+    if value is None:
+        result.problem(shown, f"{label}: {flags.problem('gap', raw)}", fields.key_lines["gap"])
+    return bool(value)
 
 
 def _text(node: yaml.Node, label: str, line: int, shown: Path, result: Loaded[FaqEntry]) -> FaqText:

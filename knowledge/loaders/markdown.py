@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from knowledge.loaders import datefields, yamlnodes
+from knowledge.loaders import datefields, flags, yamlnodes
 from knowledge.loaders.language import guess_language
 from knowledge.loaders.metadata import DocumentMeta, is_url, meta_from_yaml, prettified_stem
 from knowledge.loaders.result import Loaded, display_path
@@ -140,6 +140,12 @@ def _read_marker(
     name = datefields.ALIASES.get(name, name)
     if name == datefields.TENDER_KEY:
         builder.marker(name, value)
+        return True
+    if name == flags.GAP_KEY:
+        if flags.yes_no(value) is None:
+            result.problem(shown, flags.problem(key, value), number)
+        else:
+            builder.marker(name, value)
         return True
     if name in datefields.KEYS:
         problems: list[str] = []

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from knowledge.loaders import datefields, yamlnodes
+from knowledge.loaders import datefields, flags, yamlnodes
 from knowledge.loaders.language import guess_language, normalise_language
 from knowledge.loaders.result import Loaded, display_path
 from knowledge.loaders.textfile import NotTextError, decode_text
@@ -23,6 +23,7 @@ META_KEYS: tuple[str, ...] = (
     "language",
     *datefields.KEYS,
     *datefields.ALIASES,
+    flags.GAP_KEY,
 )
 SIDECAR_SUFFIX = ".meta.yaml"
 
@@ -42,6 +43,7 @@ class DocumentMeta:
     source_url: str = ""
     language: str = ""
     dates: Dates = field(default_factory=Dates)
+    gap: bool = False
 
     def or_else(self, fallback: DocumentMeta) -> DocumentMeta:
         """These values where set, the fallback's elsewhere."""
@@ -112,8 +114,15 @@ def meta_from_yaml(given: yamlnodes.Fields, shown: Path, what: str, result: Load
     dates = datefields.read_dates(
         values, lambda key, message: result.problem(shown, message, line(key))
     )
+    gap = flags.yes_no(values[flags.GAP_KEY]) if values[flags.GAP_KEY] else False
+    if gap is None:
+        result.problem(shown, flags.problem(flags.GAP_KEY, values[flags.GAP_KEY]), line("gap"))
     return DocumentMeta(
-        title=values["title"], source_url=source_url, language=language, dates=dates
+        title=values["title"],
+        source_url=source_url,
+        language=language,
+        dates=dates,
+        gap=bool(gap),
     )
 
 

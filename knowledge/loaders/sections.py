@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from knowledge.loaders import datefields
+from knowledge.loaders import datefields, flags
 from knowledge.loaders.metadata import DocumentMeta
 from knowledge.loaders.result import Loaded
 from knowledge.model import Dates, Passage
@@ -130,6 +130,9 @@ def build_passages(
                     line=section.line or 0,
                     dates=dates,
                     tender=given.get(datefields.TENDER_KEY, ""),
+                    gap=flags.yes_no(given[flags.GAP_KEY]) or False
+                    if flags.GAP_KEY in given
+                    else meta.gap,
                 )
             )
     return result

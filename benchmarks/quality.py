@@ -1,35 +1,43 @@
-"""Retrieval quality and speed on the development questions, against two baselines.
+"""Quality and speed of the bot, beside two baselines, in one run.
 
-Run from the repository root: ``.venv/bin/python -m benchmarks.retrieval``
-(``--dev PATH`` for another question file, ``--quick`` to skip the 20x pack
-and cold-start measurements). Prints a table and writes
-``benchmarks/results/retrieval.json``.
+Run from the repository root: ``.venv/bin/python -m benchmarks.quality``
+(``make bench``; ``--quick`` skips the 20x pack and the cold start). Prints
+the tables for the README and writes ``benchmarks/results/quality.json``.
 
-Quality (questions with ``expect: answer``): a hit is correct when its answer
-text (FAQ answer in the question's language, else the passage text, else the
-tender row as text) matches every ``must_contain`` regex, case-insensitively,
-after dots, commas and spaces between two digits are removed. hit@1 and
-hit@3 by language for:
+**Answers** (the figure a user notices): every question of both question
+files (``shared/eval/chat.jsonl``, the way business owners type, and
+``dev.jsonl``, plain sentences) goes through the assistant with default
+settings, graded as ``udbudsbot eval`` grades (:mod:`bot.evaluation`): by
+language and expected action, and the share of answers given that were
+wrong. Plus a generated junk set (:func:`benchmarks.negatives.junk`, a seed
+the confidence fit never used): the share answered and the share escalated,
+both of which should be zero.
+
+**Retrieval** against baselines, on the answerable questions of both files:
+a hit is correct when its answer text (FAQ answer in the question's
+language, else the passage text, else the tender row as text) matches every
+``must_contain`` pattern. hit@1 and hit@3 by language for
 
 - hybrid: :class:`index.search.SearchIndex` as the assistant uses it;
-- hybrid, query stemmed only in the asker's language (the alternative to
-  stemming every query word with both stemmers);
 - bm25-plain: bm25s over the same record texts, lower-cased, no stemming,
-  stop words or glossary;
-- dense: the default model alone, on the raw texts (no glossary).
+  stop words, glossary or repairs;
+- dense-plain: the default model alone, on the raw texts (no glossary).
 
-Confidence: for questions the bot must not answer (escalate, not_answer),
-the share whose top hit is below the answer threshold; for answerable
-questions whose top hit is correct, the share at or above it; swept over
-thresholds. Speed: search latency (embedding included), build time for the
-shipped pack and for a synthetic pack 20 times larger (every record copied
-with a new id and changed text, so nothing comes from a cache), cold start
-to the first result with a warm cache in a fresh process, and peak RSS.
+**Confidence**: for questions the bot must not answer, the share whose top
+hit is below the answer threshold; for answerable questions whose top hit
+is correct, the share at or above it; swept over thresholds.
+
+**Speed**: search latency (embedding included), index build for the shipped
+pack (cold and from the cache) and for a synthetic pack 20 times larger
+(every record copied with a new id and changed text, so nothing comes from
+a cache), a new process's cold start with a warm cache to its first
+answer, and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import resource
@@ -38,13 +46,29 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
+from benchmarks.negatives import junk
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.conversation import Action, Asker, Question
+from bot.evaluation import (
+    EvalItem,
+    Graded,
+    digits_joined,
+    format_table,
+    is_correct,
+    read_items,
+    summarise,
+    wrong_answers,
+)
+from bot.runtime import build_assistant
 from index.dense import Embedder, load_embedder
 from index.records import record_text, tender_text
 from index.search import SearchIndex
@@ -52,43 +76,28 @@ from knowledge.model import FaqEntry, FaqText, KnowledgeBase, Passage, Record
 from knowledge.pack import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
-RESULTS = ROOT / "benchmarks" / "results" / "retrieval.json"
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+QUESTION_FILES = (EVAL_DIR / "chat.jsonl", EVAL_DIR / "dev.jsonl")
+RESULTS = ROOT / "benchmarks" / "results" / "quality.json"
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 1.0, 0.05))
-_DIGIT_GAP = re.compile(r"(?<=\d)[.,\s](?=\d)")
+JUNK_MESSAGES = 1000
+JUNK_SEED = 1234
 
 Ranker = Callable[[str, str], list[Record]]
 
 
-@dataclass(frozen=True)
-class DevQuestion:
-    id: str
-    lang: str
-    question: str
-    expect: str
-    must_contain: tuple[str, ...]
-
-
-def load_dev(path: Path) -> list[DevQuestion]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return [
-        DevQuestion(r["id"], r["lang"], r["question"], r["expect"], tuple(r["must_contain"]))
-        for r in rows
-    ]
-
-
-def answers(record: Record, question: DevQuestion) -> bool:
+def answers(record: Record, item: EvalItem) -> bool:
     """Whether the record's answer text satisfies every pattern of the question."""
-    text = _DIGIT_GAP.sub("", record_text(record, question.lang))
-    return all(re.search(p, text, re.IGNORECASE) for p in question.must_contain)
+    text = digits_joined(record_text(record, item.language))
+    return all(re.search(p, text, re.IGNORECASE) for p in item.must_contain)
 
 
-def hit_rates(ranker: Ranker, questions: Sequence[DevQuestion]) -> dict[str, dict[str, float]]:
+def hit_rates(ranker: Ranker, items: Sequence[EvalItem]) -> dict[str, dict[str, float]]:
     """hit@1 and hit@3 overall and per language."""
-    ranked = {q.id: ranker(q.question, q.lang)[:3] for q in questions}
+    ranked = {q.id: ranker(q.question, q.language)[:3] for q in items}
     out = {}
     for lang in ("all", "da", "en"):
-        group = [q for q in questions if lang in ("all", q.lang)]
+        group = [q for q in items if lang in ("all", q.language)]
         first = [any(answers(r, q) for r in ranked[q.id][:1]) for q in group]
         top3 = [any(answers(r, q) for r in ranked[q.id]) for q in group]
         out[lang] = {"n": len(group), "hit@1": _share(first), "hit@3": _share(top3)}
@@ -128,11 +137,9 @@ def _raw_text(record: Record) -> str:
     return tender_text(record)
 
 
-def hybrid(index: SearchIndex, *, hinted_only: bool = False) -> Ranker:
+def hybrid(index: SearchIndex) -> Ranker:
     def rank(query: str, lang: str) -> list[Record]:
-        stem_languages = (lang,) if hinted_only else ("da", "en")
-        found = index.candidates(query, language=lang, stem_languages=stem_languages)
-        return [c.hit.record for c in found]
+        return [c.hit.record for c in index.candidates(query, language=lang)]
 
     return rank
 
@@ -145,18 +152,69 @@ def dense_only(index: SearchIndex) -> Ranker:
     return rank
 
 
-def separation(index: SearchIndex, questions: Sequence[DevQuestion]) -> dict[str, object]:
+def grade(assistant: Assistant, items: Sequence[EvalItem]) -> list[Graded]:
+    """Every question through the assistant, each from its own asker."""
+
+    async def run() -> list[Graded]:
+        graded = []
+        for item in items:
+            asker = Asker(platform="benchmark", user_id=item.id, chat_id=item.id)
+            reply = await assistant.reply(Question(text=item.question, asker=asker))
+            graded.append(Graded(item, reply, is_correct(item, reply)))
+        return graded
+
+    return asyncio.run(run())
+
+
+def decisions(graded: Sequence[Graded]) -> dict[str, object]:
+    wrong, given = wrong_answers(graded)
+    return {
+        "table": summarise(graded),
+        "wrong_answers": wrong,
+        "answers_given": given,
+        "wrong_share": round(wrong / max(given, 1), 4),
+        "failures": [
+            {"id": g.item.id, "expect": g.item.expect, "got": str(g.reply.action)}
+            for g in graded
+            if not g.correct
+        ],
+    }
+
+
+def junk_replies(assistant: Assistant) -> dict[str, object]:
+    """What the generated junk gets: it should be neither answered nor escalated."""
+    items = [
+        EvalItem(f"junk{i}", "da", text, "not_answer", ())
+        for i, text in enumerate(junk(JUNK_MESSAGES, JUNK_SEED))
+    ]
+    graded = grade(assistant, items)
+    actions = Counter(str(g.reply.action) for g in graded)
+    return {
+        "messages": len(items),
+        "answered": round(actions[str(Action.ANSWER)] / len(items), 4),
+        "escalated": round(actions[str(Action.ESCALATE)] / len(items), 4),
+        "actions": dict(actions),
+        "answered_examples": [g.item.question for g in graded if g.reply.action is Action.ANSWER][
+            :10
+        ],
+        "escalated_examples": [
+            g.item.question for g in graded if g.reply.action is Action.ESCALATE
+        ][:10],
+    }
+
+
+def separation(
+    index: SearchIndex, items: Sequence[EvalItem], threshold: float
+) -> dict[str, object]:
     """Top-hit confidences of answerable and unanswerable questions, and a threshold sweep."""
     rows = []
-    for q in questions:
-        hits = index.search(q.question, 1, language=q.lang)
+    for q in items:
+        hits = index.search(q.question, 1, language=q.language)
         top = hits[0] if hits else None
         rows.append(
             {
                 "id": q.id,
-                "lang": q.lang,
                 "expect": q.expect,
-                "top": top.record.id if top else None,
                 "confidence": round(top.confidence, 4) if top else 0.0,
                 "correct": bool(top and q.expect == "answer" and answers(top.record, q)),
             }
@@ -168,19 +226,19 @@ def separation(index: SearchIndex, questions: Sequence[DevQuestion]) -> dict[str
             "refused_below": _share([r["confidence"] < t for r in refuse]),
             "correct_above": _share([r["confidence"] >= t for r in good]),
         }
-        for t in THRESHOLDS
+        for t in (*THRESHOLDS, threshold)
     }
-    return {"questions": rows, "sweep": sweep}
+    return {"sweep": sweep, "threshold": threshold}
 
 
-def latency(index: SearchIndex, questions: Sequence[DevQuestion], rounds: int = 3) -> dict:
-    for q in questions[:5]:
-        index.search(q.question, 5, language=q.lang)
+def latency(index: SearchIndex, items: Sequence[EvalItem], rounds: int = 3) -> dict:
+    for q in items[:5]:
+        index.search(q.question, 5, language=q.language)
     times = []
     for _ in range(rounds):
-        for q in questions:
+        for q in items:
             started = time.perf_counter()
-            index.search(q.question, 5, language=q.lang)
+            index.search(q.question, 5, language=q.language)
             times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return {
@@ -260,22 +318,25 @@ def cold_start(cache_dir: Path) -> dict:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
-    parser.add_argument("--threshold", type=float, default=None, help="default: Settings")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        nargs="+",
+        default=QUESTION_FILES,
+        metavar="FILE",
+        help="question files in the dev-set format (default: chat.jsonl and dev.jsonl)",
+    )
     parser.add_argument("--quick", action="store_true", help="skip the 20x pack and cold start")
     args = parser.parse_args(argv)
-    threshold = args.threshold
-    if threshold is None:
-        from bot.config import Settings
-
-        threshold = Settings.model_fields["answer_threshold"].default
-
-    questions = load_dev(args.dev)
-    answerable = [q for q in questions if q.expect == "answer"]
+    settings = Settings()
+    files = {path.name: list(read_items(path)) for path in args.questions}
     kb = load_knowledge()
     started = time.perf_counter()
     embedder = load_embedder(None)
-    results: dict[str, object] = {"model_load_s": round(time.perf_counter() - started, 2)}
+    results: dict[str, object] = {
+        "model_load_s": round(time.perf_counter() - started, 2),
+        "threshold": settings.answer_threshold,
+    }
 
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
@@ -285,15 +346,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         plain_index = SearchIndex.build(
             replace(kb, glossary=[]), embedder, cache_dir=cache / "plain"
         )
-        results["quality"] = {
-            "hybrid": hit_rates(hybrid(index), answerable),
-            "hybrid-hinted-stemming": hit_rates(hybrid(index, hinted_only=True), answerable),
-            "bm25-plain": hit_rates(plain_bm25(kb), answerable),
-            "dense": hit_rates(dense_only(plain_index), answerable),
+        assistant = build_assistant(settings, kb, index, None)
+        results["answers"] = {
+            name: decisions(grade(assistant, items)) for name, items in files.items()
         }
-        results["confidence"] = separation(index, questions)
-        results["threshold"] = threshold
-        results["latency"] = latency(index, questions)
+        results["junk"] = junk_replies(assistant)
+        results["retrieval"] = {
+            name: {
+                "hybrid": hit_rates(hybrid(index), answerable),
+                "bm25-plain": hit_rates(plain_bm25(kb), answerable),
+                "dense-plain": hit_rates(dense_only(plain_index), answerable),
+            }
+            for name, items in files.items()
+            if (answerable := [q for q in items if q.expect == "answer"])
+        }
+        every = [q for items in files.values() for q in items]
+        results["confidence"] = {
+            name: separation(index, items, settings.answer_threshold)
+            for name, items in files.items()
+        }
+        results["latency"] = latency(index, every)
         if not args.quick:
             results["cold_start"] = cold_start(cache)
             results["build_20x"] = timed_build(enlarged(kb, 20), embedder, None)
@@ -307,17 +379,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def report(results: dict) -> str:
-    lines = [f"{'ranker':<24}{'hit@1':>8}{'hit@3':>8}{'da@1':>8}{'da@3':>8}{'en@1':>8}{'en@3':>8}"]
-    for name, rates in results["quality"].items():
-        cells = [rates[lang][m] for lang in ("all", "da", "en") for m in ("hit@1", "hit@3")]
-        lines.append(f"{name:<24}" + "".join(f"{c:>8.3f}" for c in cells))
-    t = str(results["threshold"])
-    sweep = results["confidence"]["sweep"]
-    row = sweep.get(t) or sweep[min(sweep, key=lambda s: abs(float(s) - float(t)))]
+    lines = []
+    for name, answered in results["answers"].items():
+        lines += [f"{name} (threshold {results['threshold']})", format_table(answered["table"])]
+        lines.append(
+            f"wrong answers: {answered['wrong_answers']} of {answered['answers_given']} "
+            f"({answered['wrong_share']:.1%})\n"
+        )
+    junked = results["junk"]
     lines.append(
-        f"confidence at {t}: {row['refused_below']:.0%} of escalate/not_answer below, "
-        f"{row['correct_above']:.0%} of correct answers at or above"
+        f"junk ({junked['messages']} generated messages): answered {junked['answered']:.1%}, "
+        f"escalated {junked['escalated']:.1%}\n"
     )
+    header = f"{'ranker':<14}{'hit@1':>8}{'hit@3':>8}{'da@1':>8}{'da@3':>8}{'en@1':>8}{'en@3':>8}"
+    for name, rankers in results["retrieval"].items():
+        lines += [f"retrieval, {name} (answerable questions)", header]
+        for ranker, rates in rankers.items():
+            cells = [rates[lang][m] for lang in ("all", "da", "en") for m in ("hit@1", "hit@3")]
+            lines.append(f"{ranker:<14}" + "".join(f"{c:>8.3f}" for c in cells))
+        lines.append("")
+    t = str(results["threshold"])
+    for name, confidence in results["confidence"].items():
+        row = confidence["sweep"][t]
+        lines.append(
+            f"confidence at {t}, {name}: {row['refused_below']:.0%} of escalate/not_answer "
+            f"below, {row['correct_above']:.0%} of correct top hits at or above"
+        )
     lat = results["latency"]
     lines.append(f"search latency p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms")
     for key in ("build_shipped", "build_shipped_warm", "build_20x"):
