@@ -63,6 +63,7 @@ MAX_QUESTION_CHARS = 1000
 PICK_PREFIX = "pick:"
 CLARIFY_FLOOR_RATIO = 0.7
 CLARIFY_MARGIN = 0.15
+TIE_MARGIN = 0.05
 MAX_LISTED_TENDERS = 8
 SESSION_LIMIT = 10_000
 
@@ -250,6 +251,8 @@ class Assistant:
         # A lone word outside procurement ("pass", "select") is no question to answer.
         answerable = in_domain or len(analysed.content) > 1
         if top is not None and answerable and top.confidence >= self._threshold:
+            if self._tied(hits):
+                return self._clarify(hits, language)
             best = self._in_language(top, language)
             if (
                 isinstance(best.record, Tender)
@@ -340,6 +343,17 @@ class Assistant:
         if top is not None and learned and top.confidence >= self._threshold:
             return self._answer(top, message, language)
         return None
+
+    def _tied(self, hits: list[Hit]) -> bool:
+        """Two records that say different things fit about equally well (the thresholds for
+        municipalities, the state and utilities, asked without saying whose): which one the
+        asker means is theirs to say, not a coin toss."""
+        distinct = self._distinct(hits)
+        return (
+            len(distinct) >= 2
+            and distinct[1].confidence >= self._threshold
+            and distinct[0].confidence - distinct[1].confidence <= TIE_MARGIN
+        )
 
     def _should_clarify(self, hits: list[Hit]) -> bool:
         floor = self._threshold * CLARIFY_FLOOR_RATIO

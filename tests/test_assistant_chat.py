@@ -121,3 +121,16 @@ def test_a_passage_answer_keeps_the_exception_after_the_rule() -> None:
     answer = compose(passage, "vinder det billigste tilbud altid?", "da", term_set)
     assert "Det billigste tilbud vinder" in answer
     assert "bedste forhold mellem pris og kvalitet" in answer
+
+
+async def test_different_facts_that_fit_equally_well_are_offered_as_a_choice(runtime: Runtime):
+    # Whose threshold? Municipalities', the state's and utilities' differ.
+    reply = await ask(runtime, "hvad er tærskelværdien for varer i 2026?")
+    assert reply.action is Action.CLARIFY
+    labels = " ".join(choice.label for choice in reply.choices).casefold()
+    assert "forsyningsvirksomheder" in labels and "aarhus kommune" in labels
+
+
+async def test_an_acronym_both_languages_use_keeps_the_askers_language(runtime: Runtime):
+    reply = await ask(runtime, "espd??")
+    assert reply.language == "da"
