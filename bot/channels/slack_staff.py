@@ -19,8 +19,8 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -48,6 +48,8 @@ from bot.staff_faq import parse_faq_command, run_faq_command
 from bot.texts import text
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PLATFORM = "slack"
 MEMBERS_TTL_SECONDS = 60.0
@@ -240,16 +242,21 @@ class SlackStaff:
             return
         await self._confirm(view, thread_ts)
 
+    async def _refused_or(self, user_id: str, ts: str, action: Awaitable[T]) -> T | None:
+        """The result of a button's or form's desk action; someone outside the staff, or an
+        action the desk refuses, gets a note only they see, and None comes back."""
+        try:
+            return await action
+        except NotStaffError:
+            await self._tell(user_id, text("slack_staff_only", self._language), ts)
+        except DeskError as error:
+            await self._tell(user_id, str(error), ts)
+        return None
+
     async def close(self, ticket_id: int, user_id: str, ts: str, blocks: list[Block]) -> None:
         """The "Close" button: close the ticket and take the buttons off its message."""
         staff = await self._roster.staff_member(user_id)
-        try:
-            await self._desk.close(ticket_id, staff)
-        except NotStaffError:
-            await self._tell(user_id, text("slack_staff_only", self._language), ts)
-            return
-        except DeskError as error:
-            await self._tell(user_id, str(error), ts)
+        if await self._refused_or(user_id, ts, self._desk.close(ticket_id, staff)) is None:
             return
         await self._client.chat_update(
             channel=self.channel,
@@ -283,22 +290,20 @@ class SlackStaff:
             return
         thread = ref.rpartition(":")[2]
         staff = await self._roster.staff_member(user_id)
-        try:
-            view = await self._desk.answer(
+        view = await self._refused_or(
+            user_id,
+            thread,
+            self._desk.answer(
                 ticket_id,
                 staff,
                 form.answer,
                 publish=True,
                 questions=form.questions,
                 also=form.also,
-            )
-        except NotStaffError:
-            await self._tell(user_id, text("slack_staff_only", self._language), thread)
-            return
-        except DeskError as error:
-            await self._tell(user_id, str(error), thread)
-            return
-        await self._confirm(view, thread)
+            ),
+        )
+        if view is not None:
+            await self._confirm(view, thread)
 
     async def _confirm(self, view: TicketView, thread_ts: str) -> None:
         notice = view.answered_note(self._language)
@@ -313,13 +318,8 @@ class SlackStaff:
     async def withdraw(self, number: int, user_id: str, ts: str, blocks: list[Block]) -> None:
         """The button under a "published" confirmation: withdraw the entry, then say who did."""
         staff = await self._roster.staff_member(user_id)
-        try:
-            entry = await self._desk.withdraw_learned(number, staff)
-        except NotStaffError:
-            await self._tell(user_id, text("slack_staff_only", self._language), ts)
-            return
-        except DeskError as error:
-            await self._tell(user_id, str(error), ts)
+        entry = await self._refused_or(user_id, ts, self._desk.withdraw_learned(number, staff))
+        if entry is None:
             return
         notice = text("staff_faq_withdrawn", self._language, entry=learned_id(entry.number))
         await self._client.chat_update(
