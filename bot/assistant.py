@@ -219,7 +219,9 @@ class Assistant:
                 return Reply(Action.OUT_OF_SCOPE, text("out_of_scope", language), language)
             return Reply(Action.SMALL_TALK, text("no_question", language), language)
         session.last_question = message
-        hits = self._index.search(analysed, k=8)
+        hits = self._timeline.current(
+            self._index.search(analysed, k=8), message, self._today(), language
+        )
         bid_talk = intents.talks_about_own_bid(message) or intents.asks_private_bid_help(message)
         if own_case or bid_talk:
             session.hits = hits

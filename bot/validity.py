@@ -18,6 +18,7 @@ what the asker is told, on the one clock the assistant reads:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from bot import tender_query
 from bot.conversation import Choice
 from bot.escalation.workdays import COPENHAGEN
 from bot.texts import long_date, text
+from index.search import Hit
 from knowledge.model import Dates, FaqEntry, KnowledgeBase, Passage, Record, Tender
 from knowledge.timing import TenderState, covering_years, in_force, series_of, tender_state
 
@@ -122,6 +124,18 @@ class Timeline:
             None,
             text("dated_unknown_today", language, period=known, today=long_date(today, language)),
         )
+
+    def current(self, hits: Sequence[Hit], message: str, today: date, language: str) -> list[Hit]:
+        """The hits with each series member replaced by the one that holds for the time asked
+        about, keeping the better-ranked hit's place: an old period's record is no choice to
+        offer beside today's (the 2024–25 thresholds when 2026–27 hold), and no rival to it."""
+        ranked = [hit.record for hit in hits]
+        kept: dict[str, Hit] = {}
+        for hit in hits:
+            holding = self.resolve(hit.record, ranked, message, today, language).record
+            now = hit if holding in (None, hit.record) else dataclasses.replace(hit, record=holding)
+            kept.setdefault(now.record.id, now)
+        return list(kept.values())
 
     def notes(self, record: Record, message: str, today: date, language: str) -> Notes:
         """What the answer from ``record`` must say about time on ``today``."""

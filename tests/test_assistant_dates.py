@@ -63,6 +63,16 @@ async def test_after_the_last_known_period_the_threshold_goes_to_a_person(
     assert "1611360" not in digits(reply) and "216000" not in digits(reply)
 
 
+async def test_a_choice_between_records_never_offers_a_period_that_has_ended(
+    make_runtime: Callable[..., Runtime],
+) -> None:
+    reply = await ask(make_runtime, DONE_DAY, "what's the EU threshold for services?")
+    shown = " ".join([reply.text, *(choice.label for choice in reply.choices)])
+    assert reply.action in (Action.ANSWER, Action.CLARIFY)
+    assert "2024" not in shown
+    assert "1644638" not in digits(reply)
+
+
 @pytest.mark.parametrize(
     ("day", "status"),
     [
