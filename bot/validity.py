@@ -126,14 +126,19 @@ class Timeline:
         )
 
     def current(self, hits: Sequence[Hit], message: str, today: date, language: str) -> list[Hit]:
-        """The hits with each series member replaced by the one that holds for the time asked
-        about, keeping the better-ranked hit's place: an old period's record is no choice to
-        offer beside today's (the 2024–25 thresholds when 2026–27 hold), and no rival to it."""
+        """The hits as they hold for the time asked about: each series member replaced by the
+        one in force, keeping the better-ranked hit's place. An old period's record is no
+        choice to offer beside today's (the 2024–25 thresholds when 2026–27 hold), and a
+        series that holds nothing for that time is none either; only as the best hit does
+        it stay, to be handed to a person with the reason (see :meth:`resolve`)."""
         ranked = [hit.record for hit in hits]
         kept: dict[str, Hit] = {}
-        for hit in hits:
-            holding = self.resolve(hit.record, ranked, message, today, language).record
-            now = hit if holding in (None, hit.record) else dataclasses.replace(hit, record=holding)
+        for position, hit in enumerate(hits):
+            holding = self.resolve(hit.record, ranked, message, today, language)
+            if holding.record is None and position > 0:
+                continue
+            record = holding.record or hit.record
+            now = hit if record is hit.record else dataclasses.replace(hit, record=record)
             kept.setdefault(now.record.id, now)
         return list(kept.values())
 
