@@ -161,32 +161,32 @@ DECREASING: frozenset[str] = frozenset({"unknown_words"})
 """Features that are evidence against: a word the knowledge has never seen is a sign the
 question is about something it does not know, so it must never raise the score."""
 
-RANKING_INTERCEPT = -7.6148
+RANKING_INTERCEPT = -7.5369
 RANKING_COEFFICIENTS: dict[str, float] = {
-    "lexical": 3.8003,
-    "lexical_margin": 3.6031,
-    "dense": 0.2421,
-    "dense_margin": 3.2125,
-    "dense_en": 1.1368,
-    "dense_margin_en": 0.8120,
-    "english": -0.3455,
-    "lexical_first": 0.1777,
-    "dense_first": 0.0836,
-    "topic_coverage": 0.2983,
-    "weighted_coverage": 0.8143,
-    "overall_coverage": 2.0694,
-    "known_share": 0.5220,
-    "single_concept": -1.6603,
-    "numeric_share": 3.0409,
-    "rrf": 3.4968,
-    "faq": -0.4618,
-    "tender": -1.0733,
+    "lexical": 3.7856,
+    "lexical_margin": 3.6103,
+    "dense": 0.2706,
+    "dense_margin": 3.2896,
+    "dense_en": 1.1861,
+    "dense_margin_en": 0.6267,
+    "english": -0.3887,
+    "lexical_first": 0.1613,
+    "dense_first": 0.0899,
+    "topic_coverage": 0.3362,
+    "weighted_coverage": 0.8103,
+    "overall_coverage": 2.0792,
+    "known_share": 0.4952,
+    "single_concept": -1.6724,
+    "numeric_share": 2.9922,
+    "rrf": 3.4180,
+    "faq": -0.4633,
+    "tender": -1.0826,
 }
 
 
-CONFIDENCE_INTERCEPT = -0.0794
-CONFIDENCE_OWN = 0.9905
-CONFIDENCE_RIVAL = -0.0508
+CONFIDENCE_INTERCEPT = -0.0771
+CONFIDENCE_OWN = 0.9910
+CONFIDENCE_RIVAL = -0.0493
 RIVAL_FLOOR = -15.0
 """A candidate without a rival competes with a record scored this low."""
 

@@ -43,6 +43,16 @@ async def test_threshold_without_a_year_is_the_one_in_force(
     assert other not in digits(reply)
 
 
+@pytest.mark.parametrize("message", ["tærskelværdi varer?", "threshold for goods"])
+async def test_a_short_threshold_question_gets_the_municipal_threshold_in_force(
+    make_runtime: Callable[..., Runtime], message: str
+) -> None:
+    reply = await ask(make_runtime, DONE_DAY, message)
+    assert reply.action is Action.ANSWER
+    assert reply.record_ids == ("rules-threshold-supplies-2026",)
+    assert "1611360" in digits(reply)
+
+
 async def test_threshold_for_a_named_year_is_given_in_the_past_tense_with_its_period(
     make_runtime: Callable[..., Runtime],
 ) -> None:
