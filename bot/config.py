@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     knowledge_dir: Path | None = None
     embedding_model: str | None = None
-    answer_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
+    answer_threshold: float = Field(default=0.55, ge=0.0, le=1.0)
     staff_ids: Annotated[tuple[str, ...], NoDecode] = ()
     staff_language: str = Field(default="da", pattern="^(da|en)$")
     escalation_remind_after: float = Field(default=1.0, gt=0)

@@ -161,32 +161,32 @@ DECREASING: frozenset[str] = frozenset({"unknown_words"})
 """Features that are evidence against: a word the knowledge has never seen is a sign the
 question is about something it does not know, so it must never raise the score."""
 
-RANKING_INTERCEPT = -7.5369
+RANKING_INTERCEPT = -7.5197
 RANKING_COEFFICIENTS: dict[str, float] = {
-    "lexical": 3.7856,
-    "lexical_margin": 3.6103,
-    "dense": 0.2706,
-    "dense_margin": 3.2896,
-    "dense_en": 1.1861,
-    "dense_margin_en": 0.6267,
-    "english": -0.3887,
-    "lexical_first": 0.1613,
-    "dense_first": 0.0899,
-    "topic_coverage": 0.3362,
-    "weighted_coverage": 0.8103,
-    "overall_coverage": 2.0792,
-    "known_share": 0.4952,
-    "single_concept": -1.6724,
-    "numeric_share": 2.9922,
-    "rrf": 3.4180,
-    "faq": -0.4633,
-    "tender": -1.0826,
+    "lexical": 3.8097,
+    "lexical_margin": 3.5804,
+    "dense": 0.2819,
+    "dense_margin": 3.2402,
+    "dense_en": 1.2172,
+    "dense_margin_en": 0.6034,
+    "english": -0.4038,
+    "lexical_first": 0.1802,
+    "dense_first": 0.1023,
+    "topic_coverage": 0.2925,
+    "weighted_coverage": 0.7274,
+    "overall_coverage": 2.1442,
+    "known_share": 0.4885,
+    "single_concept": -1.6353,
+    "numeric_share": 2.9679,
+    "rrf": 3.3888,
+    "faq": -0.4393,
+    "tender": -1.0632,
 }
 
 
-CONFIDENCE_INTERCEPT = -0.0771
-CONFIDENCE_OWN = 0.9910
-CONFIDENCE_RIVAL = -0.0493
+CONFIDENCE_INTERCEPT = -0.0792
+CONFIDENCE_OWN = 0.9912
+CONFIDENCE_RIVAL = -0.0520
 RIVAL_FLOOR = -15.0
 """A candidate without a rival competes with a record scored this low."""
 
