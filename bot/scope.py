@@ -29,10 +29,14 @@ leverance faktura fakturer regning ean kontrakt rammeaftale tærskel klage klage
 tilbudsfrist betalingsfrist standstill klausul lærling underleverandør konsortium egnethed
 udelukkelse espd serviceattest tildeling kriterie ordregiver markedsdialog annoncering
 bekendtgørelse cpv ted ski nemhandel oioubl peppol udbudsplan udbudsloven tilbudsloven
-brobygning villemoes indkøbspolitik bundlinje samhandel
+brobygning villemoes indkøbspolitik bundlinje samhandel kreditnota kravspecifikation
+mindstekrav forhåndsmeddelelse rettelsesblad besigtigelse støtteerklæring underhåndsbud
+innovationspartnerskab projektkonkurrence regime grænseoverskridende udlicitering
+konkurrenceudsættelse kontrolbud sikkerhedsstillelse prækvalifikation selvrensning kædeansvar
 tender tendering procure procurement purchas buyer supplier suppliers invoice invoic
 contract framework threshold complaint deadline clause apprentice subcontract consorti
 suitabilit exclusion award bidder bidding bid bids quotation dialogue kfst
+prequalification corrigendum outsourcing
 """
 _MIN_INFIX = 4
 

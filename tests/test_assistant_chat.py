@@ -68,6 +68,18 @@ async def test_a_one_word_question_with_one_fitting_record_is_answered(runtime: 
     assert "ESPD" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [("hvad er kædeansvar", "kædeansvar"), ("what is the light regime", "light regime")],
+)
+async def test_a_procurement_term_asked_about_alone_is_answered_not_turned_away(
+    runtime: Runtime, message: str, said: str
+):
+    reply = await ask(runtime, message)
+    assert reply.action is Action.ANSWER
+    assert said in reply.text.lower()
+
+
 async def test_a_one_word_question_without_one_fitting_record_is_asked_about(runtime: Runtime):
     reply = await ask(runtime, "udbud")
     assert reply.action is Action.SMALL_TALK
