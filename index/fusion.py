@@ -161,32 +161,32 @@ DECREASING: frozenset[str] = frozenset({"unknown_words"})
 """Features that are evidence against: a word the knowledge has never seen is a sign the
 question is about something it does not know, so it must never raise the score."""
 
-RANKING_INTERCEPT = -7.5197
+RANKING_INTERCEPT = -7.5887
 RANKING_COEFFICIENTS: dict[str, float] = {
-    "lexical": 3.8097,
-    "lexical_margin": 3.5804,
-    "dense": 0.2819,
-    "dense_margin": 3.2402,
-    "dense_en": 1.2172,
-    "dense_margin_en": 0.6034,
-    "english": -0.4038,
-    "lexical_first": 0.1802,
-    "dense_first": 0.1023,
-    "topic_coverage": 0.2925,
-    "weighted_coverage": 0.7274,
-    "overall_coverage": 2.1442,
-    "known_share": 0.4885,
-    "single_concept": -1.6353,
-    "numeric_share": 2.9679,
-    "rrf": 3.3888,
-    "faq": -0.4393,
-    "tender": -1.0632,
+    "lexical": 3.7948,
+    "lexical_margin": 3.5784,
+    "dense": 0.3200,
+    "dense_margin": 3.0719,
+    "dense_en": 1.1225,
+    "dense_margin_en": 0.8272,
+    "english": -0.3264,
+    "lexical_first": 0.1803,
+    "dense_first": 0.1145,
+    "topic_coverage": 0.3339,
+    "weighted_coverage": 0.7868,
+    "overall_coverage": 2.0404,
+    "known_share": 0.5347,
+    "single_concept": -1.6262,
+    "numeric_share": 2.9575,
+    "rrf": 3.3886,
+    "faq": -0.4514,
+    "tender": -1.0924,
 }
 
 
-CONFIDENCE_INTERCEPT = -0.0792
-CONFIDENCE_OWN = 0.9912
-CONFIDENCE_RIVAL = -0.0520
+CONFIDENCE_INTERCEPT = -0.0832
+CONFIDENCE_OWN = 0.9908
+CONFIDENCE_RIVAL = -0.0541
 RIVAL_FLOOR = -15.0
 """A candidate without a rival competes with a record scored this low."""
 
