@@ -32,11 +32,11 @@ bekendtgørelse cpv ted ski nemhandel oioubl peppol udbudsplan udbudsloven tilbu
 brobygning villemoes indkøbspolitik bundlinje samhandel kreditnota kravspecifikation
 mindstekrav forhåndsmeddelelse rettelsesblad besigtigelse støtteerklæring underhåndsbud
 innovationspartnerskab projektkonkurrence regime grænseoverskridende udlicitering
-konkurrenceudsættelse kontrolbud sikkerhedsstillelse prækvalifikation selvrensning kædeansvar
+konkurrenceudsættelse kontrolbud sikkerhedsstillelse selvrensning kædeansvar
 tender tendering procure procurement purchas buyer supplier suppliers invoice invoic
 contract framework threshold complaint deadline clause apprentice subcontract consorti
 suitabilit exclusion award bidder bidding bid bids quotation dialogue kfst
-prequalification corrigendum outsourcing
+corrigendum outsourcing
 """
 _MIN_INFIX = 4
 

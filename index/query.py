@@ -54,6 +54,7 @@ _MARKUP = re.compile(
     r"|https?://\S+"
     r"|\b(select\s+[\w*,.\s]+?\s+from|insert\s+into|drop\s+table|delete\s+from|union\s+select"
     r"|update\s+\w+\s+set)\b[^\n]*"
+    r"|;\s*(select|insert|update|delete|drop|union|exec|waitfor|shutdown)\b[^\n]*"
     r"|\b(def|class|function|import|from|return|console|print|echo)\b[^\n]*?[()=:;{}][^\n]*"
     r"|\b[a-z_]\w*_\w*\b|\b[a-z_]\w*\([^)]*\)",
     re.DOTALL | re.IGNORECASE,

@@ -36,6 +36,7 @@ def runtime(make_runtime: Callable[..., Runtime]) -> Runtime:
         "`code`",
         "' OR 1=1 --",
         "SELECT * FROM users;",
+        "1; SELECT pg_sleep(5) --",
         "<script>alert(1)</script>",
         "asdfgh qwerty",
         "🙂🙂🙂",
