@@ -460,6 +460,14 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "as an FAQ entry ({entry}); the bot answers the next askers with it. /faq edit {number} "
         "new text corrects it.",
     },
+    "staff_published_unfound": {
+        "da": "Den har intet spørgsmål på {other}, så spørgere, der skriver på {other}, finder "
+        "den næppe. Tilføj et: /faq ret {number} også: (spørgsmålet på {other})",
+        "en": "It has no question in {other}, so askers writing in {other} will hardly find it. "
+        "Add one: /faq edit {number} also: (the question in {other})",
+    },
+    "language_name_da": {"da": "dansk", "en": "Danish"},
+    "language_name_en": {"da": "engelsk", "en": "English"},
     "staff_which_question_telegram": {
         "da": "Sag #{ticket} har {count} spørgsmål, så svaret er hverken sendt eller gemt. Svar "
         "(reply) på beskeden med det spørgsmål, svaret hører til.",

@@ -190,3 +190,21 @@ async def test_the_same_answer_to_another_ticket_teaches_the_entry_that_wording(
     [entry] = await desk.learned_entries()
     assert again.published_now == entry.number == 1
     assert entry.texts["da"].alternates == ("Er hunde tilladt ved orienteringsmøder?",)
+
+
+async def test_staff_are_told_when_the_entry_cannot_be_found_in_the_other_language(
+    desk: EscalationDesk,
+) -> None:
+    danish = await desk.open_ticket("Må vi tage en hund med til mødet?", "da", asker("a"))
+    other = await desk.open_ticket("Må vi tage en tolk med til mødet?", "da", asker("b"))
+
+    alone = await desk.answer(danish.id, STAFF, "/faq Kun førerhunde.")
+    phrased = await desk.answer(
+        other.id, STAFF, "/faq Ja, gerne.\nalso: may we bring an interpreter to the meeting?"
+    )
+
+    assert alone.unfound_in == "en"
+    assert "/faq ret 1 også:" in alone.answered_note("da")
+    assert "askers writing in English will hardly find it" in alone.answered_note("en")
+    assert phrased.unfound_in is None
+    assert "også:" not in phrased.answered_note("da")

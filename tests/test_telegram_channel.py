@@ -387,9 +387,9 @@ async def test_a_staff_reply_in_the_group_reaches_the_asker(
     assert "asker-" in posted["text"]
     assert "Alice" not in posted["text"] and str(ASKER_ID) not in posted["text"]
     assert fake.called("getChatMember", chat_id=STAFF_CHAT, user_id=500)
-    assert confirmation["text"] == text(
-        "staff_published", "da", ticket=1, entry="learned-1", number=1
-    )
+    published = text("staff_published", "da", ticket=1, entry="learned-1", number=1)
+    unfound = text("staff_published_unfound", "da", number=1, other="engelsk")
+    assert confirmation["text"] == f"{published}\n{unfound}"
     assert confirmation["reply_parameters"]["message_id"] == reply["message_id"]
     assert delivered == 1
     assert staff_posts == 1  # the internal note got no reply

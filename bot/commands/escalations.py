@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.escalation import DeskError, EscalationDesk, StaffMember, TicketStatus, TicketView
 from bot.escalation.learned import strip_publish_prefix
 from bot.escalation.views import learned_id
+from bot.texts import text
 
 AUDIT_COLUMNS = (
     "time",
@@ -160,6 +161,13 @@ def _answer(args: argparse.Namespace) -> int:
                 f"worker answers with it within {desk.settings.learned_poll_seconds:g} s "
                 f"('udbudsbot faq show {ticket.published_now}' shows it)."
             )
+            if ticket.unfound_in is not None:
+                other = text(f"language_name_{ticket.unfound_in}", "en")
+                print(
+                    f"It has no question in {other}, so askers writing in {other} will hardly "
+                    f"find it: add one with udbudsbot faq edit {ticket.published_now} "
+                    "--also QUESTION."
+                )
         return 0
 
     return run_on_desk(work)

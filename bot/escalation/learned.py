@@ -267,6 +267,18 @@ def publish_answer(
     return learned.id
 
 
+def unfound_language(session: Session, number: int) -> str | None:
+    """The language ("da"/"en") in which entry ``number`` has neither question, phrasing nor
+    answer, if any: askers writing in it will hardly find the entry, as the bundled model
+    reads English only and a learned entry has no translated alternates (measured in
+    ``benchmarks/learned.py``: 0.00 found in the other language without a phrasing)."""
+    row = _row_or_raise(session, number)
+    covered = {row.language, row.answer_language}
+    covered |= {language for language, _ in _phrasings(session, [row.id]).get(row.id, ())}
+    missing = [language for language in ("da", "en") if language not in covered]
+    return missing[0] if missing else None
+
+
 def _corrected(
     session: Session, row: LearnedFaq, staff: StaffMember, now: datetime, **detail: Any
 ) -> None:

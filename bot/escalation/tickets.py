@@ -32,7 +32,12 @@ from bot.escalation.errors import (
     UnknownTicketError,
     WhichQuestionError,
 )
-from bot.escalation.learned import publish_answer, split_phrasings, strip_publish_prefix
+from bot.escalation.learned import (
+    publish_answer,
+    split_phrasings,
+    strip_publish_prefix,
+    unfound_language,
+)
 from bot.escalation.privacy import reference
 from bot.escalation.schema import ANSWER, Delivery, FollowUp, LearnedFaq, Ticket
 from bot.escalation.split import one_line
@@ -263,7 +268,11 @@ class TicketDesk(StaffCheck):
             else None
         )
         session.flush()
-        return dataclasses.replace(ticket_view(session, ticket), published_now=published)
+        return dataclasses.replace(
+            ticket_view(session, ticket),
+            published_now=published,
+            unfound_in=unfound_language(session, published) if published is not None else None,
+        )
 
     async def close(self, ticket_id: int, staff: StaffMember) -> TicketView:
         """Close a ticket (answered or not); raises if it is unknown or already closed."""

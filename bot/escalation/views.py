@@ -125,6 +125,7 @@ class TicketView:
     problem: str | None = None
     other_open: tuple[int, ...] = ()
     published_now: int | None = None
+    unfound_in: str | None = None
     joined: bool = False
     repeat: bool = False
 
@@ -150,7 +151,16 @@ class TicketView:
         if number is None:
             return text("staff_answered", language, ticket=self.id)
         entry = learned_id(number)
-        return text("staff_published", language, ticket=self.id, entry=entry, number=number)
+        note = text("staff_published", language, ticket=self.id, entry=entry, number=number)
+        if self.unfound_in is None:
+            return note
+        hint = text(
+            "staff_published_unfound",
+            language,
+            number=number,
+            other=text(f"language_name_{self.unfound_in}", language),
+        )
+        return f"{note}\n{hint}"
 
     def other_open_note(self, language: str) -> str:
         """The asker's other open tickets, named beside this one for staff."""
