@@ -161,6 +161,4 @@ class LexicalIndex:
             known[row] = bool(alternatives)
             total += concept.weight * best
             matched[row] = best > 0
-        return LexicalScores(
-            self._per_record(total), self._per_record(matched), weights, known
-        )
+        return LexicalScores(self._per_record(total), self._per_record(matched), weights, known)

@@ -126,4 +126,3 @@ def _sentence_pairs(danish: str, english: str) -> Iterator[Pair]:
 
 def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
-

@@ -87,9 +87,7 @@ def lexical_documents(record: Record) -> list[list[str]]:
             for lang, text in record.texts.items()
         ]
     if isinstance(record, Passage):
-        return [
-            terms(" ".join((record.title, *record.heading_path, record.text)), record.language)
-        ]
+        return [terms(" ".join((record.title, *record.heading_path, record.text)), record.language)]
     return [terms(tender_text(record), "da")]
 
 
