@@ -44,7 +44,7 @@ from bot.escalation.views import LearnedView, StaffMember, learned_id
 from bot.escalation.workdays import COPENHAGEN
 from bot.language import LanguageDetector
 from bot.texts import long_date, text
-from knowledge.model import Citation, Dates, FaqText, LearnedEntry
+from knowledge.model import LANGUAGES, Citation, Dates, FaqText, LearnedEntry
 
 PUBLISH_PREFIX = "/faq "
 _PUBLISH = re.compile(r"/faq(?:\s+|$)", re.IGNORECASE)
@@ -275,7 +275,7 @@ def unfound_language(session: Session, number: int) -> str | None:
     row = _row_or_raise(session, number)
     covered = {row.language, row.answer_language}
     covered |= {language for language, _ in _phrasings(session, [row.id]).get(row.id, ())}
-    missing = [language for language in ("da", "en") if language not in covered]
+    missing = [language for language in LANGUAGES if language not in covered]
     return missing[0] if missing else None
 
 
