@@ -29,7 +29,6 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from index.normalize import is_stop_word, words
 from knowledge.model import GlossaryGroup
@@ -217,17 +216,6 @@ _TOWNS = ("Randers", "Silkeborg", "Skanderborg", "Horsens", "Viby", "Hamburg", "
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PLAIN = {"æ": "e", "ø": "o", "å": "a", "Æ": "E", "Ø": "O", "Å": "A"}
 _DOUBLE = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"}
-
-
-@dataclass(frozen=True, slots=True)
-class Sample:
-    """One generated question: its language, text, the record that answers it (None: no
-    record does) and what it was made from (for reporting)."""
-
-    language: str
-    text: str
-    target: str | None
-    origin: str
 
 
 class ChatStyle:

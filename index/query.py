@@ -14,7 +14,7 @@ itself plus the English equivalents of Danish glossary terms, because the
 default embedding model reads English.
 
 The analysis also says how much of the question the knowledge knows at
-all (:attr:`AnalysedQuery.known_share`) and whether it holds any word
+all (:attr:`AnalysedQuery.known` of :attr:`AnalysedQuery.asked`) and whether it holds any word
 besides numbers: the confidence model and the assistant's guard against
 junk read these.
 """
@@ -248,11 +248,6 @@ class AnalysedQuery:
     @property
     def empty(self) -> bool:
         return not self.concepts
-
-    @property
-    def known_share(self) -> float:
-        """Share of the content words the knowledge contains: low for junk and off-topic."""
-        return self.known / self.asked if self.asked else 0.0
 
     @property
     def has_content(self) -> bool:

@@ -61,10 +61,6 @@ class TenderChange:
     after: Values
 
     @property
-    def is_new(self) -> bool:
-        return self.before is None
-
-    @property
     def fields(self) -> tuple[str, ...]:
         """The watched fields whose value differs (every field for a new row)."""
         if self.before is None:
