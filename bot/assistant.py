@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from bot import answers, intents, tender_query, validity
+from bot import answers, intents, special_cases, tender_query, validity
 from bot.conversation import Action, Asker, Choice, Question, Reply, short_id
 from bot.escalation.interactions import InteractionRecord
 from bot.escalation.learned import learned_citation
@@ -219,8 +219,12 @@ class Assistant:
                 return Reply(Action.OUT_OF_SCOPE, text("out_of_scope", language), language)
             return Reply(Action.SMALL_TALK, text("no_question", language), language)
         session.last_question = message
-        hits = self._timeline.current(
-            self._index.search(analysed, k=8), message, self._today(), language
+        hits = special_cases.general_first(
+            self._timeline.current(
+                self._index.search(analysed, k=8), message, self._today(), language
+            ),
+            analysed,
+            self._threshold * CLARIFY_FLOOR_RATIO,
         )
         bid_talk = intents.talks_about_own_bid(message) or intents.asks_private_bid_help(message)
         if own_case or bid_talk:
@@ -348,8 +352,8 @@ class Assistant:
 
     def _tied(self, hits: list[Hit]) -> bool:
         """Two records that say different things fit about equally well (the thresholds for
-        municipalities, the state and utilities, asked without saying whose): which one the
-        asker means is theirs to say, not a coin toss."""
+        works and for supplies, asked without saying which): which one the asker means is
+        theirs to say, not a coin toss."""
         distinct = self._distinct(hits)
         return (
             len(distinct) >= 2

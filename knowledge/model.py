@@ -134,6 +134,11 @@ class FaqEntry:
     """The id of the tender row this entry is about, whose state today the answer shows."""
     gap: bool = False
     """The entry tells what the knowledge does not know: shown, but a person answers."""
+    special_case: tuple[str, ...] = ()
+    """Words (Danish or English) naming the special case the entry is about, when it is not
+    the general one a supplier to Aarhus Kommune means: another kind of buyer (the state,
+    utilities), a special regime or small lots. Asked without naming it, the general record
+    answers; the entry only when the question names its case."""
 
     kind = Kind.FAQ
 

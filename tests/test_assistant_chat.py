@@ -137,11 +137,11 @@ def test_a_passage_answer_keeps_the_exception_after_the_rule() -> None:
 
 
 async def test_different_facts_that_fit_equally_well_are_offered_as_a_choice(runtime: Runtime):
-    # Whose threshold? Municipalities', the state's and utilities' differ.
-    reply = await ask(runtime, "hvad er tærskelværdien for varer i 2026?")
+    # Which threshold? Those for works and for supplies differ.
+    reply = await ask(runtime, "hvad er tærskelværdien i 2026?")
     assert reply.action is Action.CLARIFY
     labels = " ".join(choice.label for choice in reply.choices).casefold()
-    assert "forsyningsvirksomheder" in labels and "aarhus kommune" in labels
+    assert "bygge- og anlæg" in labels and "varer" in labels
 
 
 async def test_an_acronym_both_languages_use_keeps_the_askers_language(runtime: Runtime):

@@ -53,6 +53,44 @@ async def test_a_short_threshold_question_gets_the_municipal_threshold_in_force(
     assert "1611360" in digits(reply)
 
 
+SPECIAL_CASES = {
+    "rules-threshold-central-government-2026",
+    "rules-threshold-utilities",
+    "rules-threshold-small-lots",
+    "rules-light-regime-threshold",
+}
+
+
+@pytest.mark.parametrize(
+    "message", ["threshold supplies 2026", "tærskelværdi tjenesteydelser 2026"]
+)
+async def test_a_threshold_asked_without_naming_a_special_case_is_the_municipal_one(
+    make_runtime: Callable[..., Runtime], message: str
+) -> None:
+    """The state's, utilities' and small lots' figures say "supplies 2026" as well; a supplier
+    to Aarhus Kommune asking plainly means the municipality's, not a choice between them."""
+    reply = await ask(make_runtime, DONE_DAY, message)
+    assert reply.action is Action.ANSWER
+    assert not set(reply.record_ids) & SPECIAL_CASES
+    assert "1611360" in digits(reply)
+
+
+@pytest.mark.parametrize(
+    ("message", "record"),
+    [
+        ("er grænsen lavere for staten?", "rules-threshold-central-government-2026"),
+        ("threshold for utilities 2026", "rules-threshold-utilities"),
+        ("beløbsgrænse for små delkontrakter", "rules-threshold-small-lots"),
+    ],
+)
+async def test_a_question_naming_a_special_case_gets_it(
+    make_runtime: Callable[..., Runtime], message: str, record: str
+) -> None:
+    reply = await ask(make_runtime, DONE_DAY, message)
+    assert reply.action is Action.ANSWER
+    assert reply.record_ids == (record,)
+
+
 async def test_threshold_for_a_named_year_is_given_in_the_past_tense_with_its_period(
     make_runtime: Callable[..., Runtime],
 ) -> None:

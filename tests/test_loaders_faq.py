@@ -56,6 +56,18 @@ def test_entries_load_in_both_languages(tmp_path: Path) -> None:
     assert short.texts["da"].answer == "no"
 
 
+def test_a_special_case_is_read_as_its_words(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "- id: yes-or-no\n", "- id: yes-or-no\n  special_case: [staten, central government]\n"
+    )
+    loaded = load_faq_files([write(tmp_path, "a.yaml", text)], tmp_path)
+
+    assert loaded.problems == []
+    general, special = loaded.records
+    assert general.special_case == ()
+    assert special.special_case == ("staten", "central government")
+
+
 def test_each_bad_entry_is_reported_with_its_line_and_the_rest_loads(tmp_path: Path) -> None:
     text = """\
 - id: ok-1

@@ -1,7 +1,9 @@
 """FAQ entries: a question, other ways to ask it and the answer, in Danish and/or English.
 
 An entry may also carry the date fields (``as_of``, ``valid_from``, ...; see
-``datefields``) and ``tender``, the id of the tender row it is about.
+``datefields``), ``tender``, the id of the tender row it is about, and
+``special_case``, the words that name the special case it is about (see
+:class:`knowledge.model.FaqEntry`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from knowledge.loaders.result import Loaded, display_path
 from knowledge.loaders.yamlfile import list_items
 from knowledge.model import LANGUAGES, FaqEntry, FaqText
 
+SPECIAL_CASE_KEY = "special_case"
 ENTRY_KEYS: tuple[str, ...] = (
     "id",
     "tags",
@@ -24,6 +27,7 @@ ENTRY_KEYS: tuple[str, ...] = (
     *datefields.KEYS,
     datefields.TENDER_KEY,
     flags.GAP_KEY,
+    SPECIAL_CASE_KEY,
     *LANGUAGES,
 )
 TEXT_KEYS: tuple[str, ...] = ("question", "alternates", "answer")
@@ -102,6 +106,7 @@ def _entry(node: yaml.Node, shown: Path, result: Loaded[FaqEntry]) -> FaqEntry:
         dates=dates,
         tender=yamlnodes.text(fields.get(datefields.TENDER_KEY), f"{label}: 'tender'"),
         gap=_gap(fields, label, shown, result),
+        special_case=yamlnodes.texts(fields.get(SPECIAL_CASE_KEY), f"{label}: 'special_case'"),
     )
 
 
