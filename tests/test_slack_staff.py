@@ -167,11 +167,15 @@ async def test_staff_reply_in_the_thread_reaches_the_slack_asker(
     confirmation = await wait_for_post(api, lambda p: p.get("thread_ts") == post["ts"])
     assert f"#{ticket_id}" in confirmation["text"]
     assert (await desk.ticket(ticket_id)).status is TicketStatus.ANSWERED
-    assert await slack.server.outbox.process_once() == 1
+    # The server's own outbox loop may be first to send it; either way it goes out once.
+    await slack.server.outbox.process_once()
 
     delivered = await wait_for_post(api, lambda p: "89 40 60 00" in p["text"])
     assert delivered["channel"] == "D0ASKER01"
     assert (await desk.ticket(ticket_id)).status is TicketStatus.DELIVERED
+    await slack.server.outbox.process_once()
+    to_asker = [p for p in api.of("chat.postMessage") if p["channel"] == "D0ASKER01"]
+    assert sum("89 40 60 00" in p["text"] for p in to_asker) == 1
 
 
 async def test_internal_notes_in_the_thread_stay_with_the_staff(
@@ -188,10 +192,11 @@ async def test_internal_notes_in_the_thread_stay_with_the_staff(
     await api.settle()
     in_thread = [p for p in api.of("chat.postMessage") if p.get("thread_ts") == post["ts"]]
     assert len(in_thread) == 1 and f"#{ticket_id}" in in_thread[0]["text"]
-    assert await slack.server.outbox.process_once() == 1
+    await slack.server.outbox.process_once()  # unless the server's own loop was first
+    await wait_for_post(api, lambda p: "89 40 60 00" in p["text"])
     await api.settle()
     to_asker = [p["text"] for p in api.of("chat.postMessage") if p["channel"] == "D0ASKER01"]
-    assert any("89 40 60 00" in t for t in to_asker)
+    assert sum("89 40 60 00" in t for t in to_asker) == 1
     assert not any("kontorstole-aftalen" in t or "Karen" in t for t in to_asker)
     assert (await desk.ticket(ticket_id)).answer.startswith("Kontakt Indkøb")
 
@@ -206,7 +211,12 @@ async def test_staff_reply_reaches_a_telegram_asker_through_the_telegram_deliver
 
     await answer_in_thread(slack, api, "/faq Ring til Indkøb og Udbud om kontorstole.")
     await wait_for_post(api, lambda p: p.get("thread_ts") == post["ts"])
-    assert await slack.server.outbox.process_once() == 1
+    await slack.server.outbox.process_once()  # unless the server's own loop was first
+    for _ in range(200):
+        if telegram.sent:
+            break
+        await asyncio.sleep(0.05)
+    await slack.server.outbox.process_once()
 
     [(to, text, language)] = telegram.sent
     assert to == asker

@@ -719,7 +719,9 @@ async def test_webhook_mode_checks_the_secret_token_and_healthz_reports_ready(
             async with aiohttp.ClientSession() as http:
                 async with http.get(f"{base}/healthz") as health:
                     assert health.status == 200
-                    assert (await health.json())["ready"] is True
+                    body = await health.json()
+                    assert body["ready"] is True
+                    assert body["staff_notices"] == {"waiting": 0, "oldest_seconds": 0.0}
                 statuses = []
                 for headers in (
                     {},

@@ -9,7 +9,7 @@ module owns what they share: the runtime, the HTTP server with
 staff published, corrected or withdrew, taken into the index every
 ``UDBUDSBOT_LEARNED_POLL_SECONDS``) and the housekeeping loop (a changed
 knowledge pack reloaded and its tender changes sent to subscribers,
-reminders, retention).
+reminders, staff notices that failed before, retention).
 """
 
 from __future__ import annotations
@@ -107,11 +107,13 @@ class Server:
 
     async def _healthz(self, request: web.Request) -> web.Response:
         """200 when the bot takes events; the backlogs show a platform that is down (the
-        outbox grows) or workers that cannot keep up (the inbox grows)."""
+        outbox grows, or for staff's platform the staff notices) or workers that cannot keep
+        up (the inbox grows)."""
         body: dict[str, object] = {"ready": self.ready, "records": self.runtime.index.size}
         try:
             body["inbox"] = asdict(await self.inbox.backlog())
             body["outbox"] = asdict(await self.outbox.backlog())
+            body["staff_notices"] = asdict(await self.runtime.desk.staff_notice_backlog())
         except DeskError as exc:
             body.update(ready=False, database=str(exc))
         return web.json_response(body, status=200 if body["ready"] else 503)
@@ -160,6 +162,7 @@ class Server:
         while not self._stop.is_set():
             await _logged(self.knowledge_watch.check)
             await _logged(desk.send_due_reminders)
+            await _logged(desk.send_staff_notices)
             await _logged(desk.apply_retention)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), HOUSEKEEPING_SECONDS)

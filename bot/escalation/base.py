@@ -7,15 +7,17 @@ the one object the channels and the CLI talk to.
 
 Every method that touches the database runs in a worker thread
 (``asyncio.to_thread``), so a busy database never stalls a channel's event
-loop. Writes happen in one transaction each. Staff notifications go out after
-the commit; a failing notifier is logged and does not undo anything.
+loop. Writes happen in one transaction each. What staff must be told is
+queued in the same transaction, one notice per staff destination
+(``queue_staff_notices``), and sent after the commit by ``staff_notices``,
+again later if the notifier fails.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from typing import Self, TypeVar
 
@@ -24,9 +26,8 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.escalation.interfaces import StaffNotifier
 from bot.escalation.privacy import SECRET_KEY, Pseudonyms, reference
-from bot.escalation.schema import Meta
+from bot.escalation.schema import PENDING, Meta, StaffNotice
 from bot.escalation.store import DeskStore
-from bot.escalation.views import DeliveryFailure
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,54 @@ class DeskBase:
     def add_notifier(self, notifier: StaffNotifier) -> None:
         self.notifiers.append(notifier)
 
+    @property
+    def destinations(self) -> dict[str, StaffNotifier]:
+        """The staff destinations by name (the notifier's class; workers configured alike
+        name theirs alike, so any of them can send a notice another one queued)."""
+        named: dict[str, StaffNotifier] = {}
+        for notifier in self.notifiers:
+            name = type(notifier).__name__
+            named[name if name not in named else f"{name}#{len(named) + 1}"] = notifier
+        return named
+
+    def queue_staff_notices(
+        self,
+        session: Session,
+        kind: str,
+        now: datetime,
+        *,
+        ticket_id: int | None = None,
+        messages: int | None = None,
+        delivery_id: int | None = None,
+    ) -> list[int]:
+        """Queue a notice for every staff destination, in the caller's transaction; the ids,
+        for ``send_staff_notices``."""
+        if not self.notifiers:
+            log.warning("No staff destination is configured; staff are not notified")
+            return []
+        notices = [
+            StaffNotice(
+                destination=name,
+                kind=kind,
+                ticket_id=ticket_id,
+                messages=messages,
+                delivery_id=delivery_id,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for name in self.destinations
+        ]
+        session.add_all(notices)
+        session.flush()
+        return [notice.id for notice in notices]
+
+    async def send_staff_notices(self, ids: Collection[int] | None = None) -> int:
+        """Send queued notices (see ``staff_notices.StaffNoticeDesk``, which the desk mixes
+        in); declared here so that every concern can send what it queued."""
+        raise NotImplementedError
+
     def dispose(self) -> None:
         self.store.dispose()
 
@@ -76,25 +125,5 @@ class DeskBase:
         """The pseudonym staff know an asker by (``asker-7f3a9c``)."""
         return reference(self._pseudonyms.key(platform, user_id))
 
-    async def notify_delivery_failed(self, failure: DeliveryFailure) -> None:
-        """Tell staff that a message will not reach its asker (the outbox gave up on it)."""
-        await self._notify(lambda notifier: notifier.notify_delivery_failed(failure))
-
     async def _db(self, work: Callable[[Session], T]) -> T:
         return await asyncio.to_thread(self.store.transaction, work)
-
-    async def _notify(self, call: Callable[[StaffNotifier], Awaitable[None]]) -> None:
-        if not self.notifiers:
-            log.warning("No staff destination is configured; staff are not notified")
-            return
-        results = await asyncio.gather(
-            *(call(notifier) for notifier in self.notifiers), return_exceptions=True
-        )
-        for notifier, result in zip(self.notifiers, results, strict=True):
-            if isinstance(result, BaseException):
-                log.error(
-                    "Staff notifier %s failed: %r",
-                    type(notifier).__name__,
-                    result,
-                    exc_info=result,
-                )

@@ -2,7 +2,8 @@
 
 It is the sum of its concerns, each a mixin on ``base.DeskBase`` in a module
 named after it: ``tickets`` (opening, answering, closing), ``staff_messages``
-(where staff saw a ticket), ``learned`` (published answers, their corrections
+(where staff saw a ticket), ``staff_notices`` (what staff are owed, sent until
+it arrives), ``learned`` (published answers, their corrections
 and withdrawal), ``staff`` (who may act as staff), ``reminders``,
 ``erasure`` (retention and ``/slet``), ``feedback``, ``audit``,
 ``subscriptions`` (tender watch) and ``interactions`` (the insights log).
@@ -19,6 +20,7 @@ from bot.escalation.interactions import InteractionLog
 from bot.escalation.learned import LearnedEntryDesk
 from bot.escalation.reminders import ReminderDesk
 from bot.escalation.staff_messages import StaffMessageDesk
+from bot.escalation.staff_notices import StaffNoticeDesk
 from bot.escalation.subscriptions import SubscriptionDesk
 from bot.escalation.tickets import TicketDesk
 
@@ -28,6 +30,7 @@ class EscalationDesk(
     StaffMessageDesk,
     LearnedEntryDesk,
     ReminderDesk,
+    StaffNoticeDesk,
     ErasureDesk,
     FeedbackDesk,
     AuditLog,

@@ -25,6 +25,7 @@ from bot.escalation.schema import (
     Feedback,
     FollowUp,
     InboxEvent,
+    StaffNotice,
     Ticket,
 )
 from bot.escalation.subscriptions import forget_subscriptions
@@ -67,6 +68,7 @@ class ErasureDesk(DeskBase):
             events = session.execute(
                 delete(InboxEvent).where(InboxEvent.received_at < cutoff)
             ).rowcount  # type: ignore[attr-defined]
+            session.execute(delete(StaffNotice).where(StaffNotice.created_at < cutoff))
             if stale:
                 add_audit(session, moment, "retention", None, detail={"tickets": len(stale)})
             return RetentionReport(expired, len(stale), deliveries, feedback, events)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.escalation.base import DeskBase
 from bot.escalation.errors import DeskError
-from bot.escalation.schema import PENDING, Delivery, InboxEvent
+from bot.escalation.schema import PENDING, Delivery, InboxEvent, StaffNotice
 from bot.escalation.views import Backlog
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,9 @@ class Leases:
 
 
 async def backlog(
-    desk: DeskBase, model: type[Delivery] | type[InboxEvent], since: InstrumentedAttribute[datetime]
+    desk: DeskBase,
+    model: type[Delivery] | type[InboxEvent] | type[StaffNotice],
+    since: InstrumentedAttribute[datetime],
 ) -> Backlog:
     """How many rows of ``model`` are pending, and how long ago (``since``) the oldest came."""
 

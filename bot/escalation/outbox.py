@@ -55,14 +55,21 @@ from bot.escalation.desk import EscalationDesk
 from bot.escalation.errors import DeskError, PermanentDeliveryError, RateLimitedError
 from bot.escalation.interfaces import ArrivalCheck, Deliverer, OutboxMessage
 from bot.escalation.leases import Leases, backlog
-from bot.escalation.schema import ANSWER, DELIVERED, FAILED, PENDING, Delivery, Ticket
-from bot.escalation.views import Backlog, DeliveryFailure, TicketStatus
+from bot.escalation.schema import (
+    ANSWER,
+    DELIVERED,
+    FAILED,
+    NOTICE_DELIVERY_FAILED,
+    PENDING,
+    Delivery,
+    Ticket,
+)
+from bot.escalation.views import Backlog, TicketStatus
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-PREVIEW_LIMIT = 120
 
 Conversation = tuple[str, str | None, str | None]
 """Where messages must keep their order: platform, chat and thread."""
@@ -319,6 +326,7 @@ class OutboxWorker:
         await self._settle(delivery, PENDING, due_at=due, error=reason)
 
     async def _fail(self, delivery: ClaimedDelivery, reason: str) -> None:
+        """Give up on the message; staff are told (a notice queued with the failure)."""
         message = delivery.message
         log.error(
             "Delivery %s (%s to %s) failed for good: %s",
@@ -327,22 +335,9 @@ class OutboxWorker:
             message.platform,
             reason,
         )
-        if not await self._settle(delivery, FAILED, error=reason):
-            return
-        ticket = None
-        if message.ticket_id is not None:
-            with contextlib.suppress(DeskError):
-                ticket = await self.desk.ticket(message.ticket_id)
-        failure = DeliveryFailure(
-            reason=reason,
-            platform=message.platform,
-            asker=self.desk.asker_reference(message.platform, message.user_id)
-            if message.user_id
-            else None,
-            preview=_preview(message.text),
-            ticket=ticket,
-        )
-        await self.desk.notify_delivery_failed(failure)
+        notices: list[int] = []
+        if await self._settle(delivery, FAILED, error=reason, notices=notices):
+            await self.desk.send_staff_notices(notices)
 
     async def _let_go(self, ids: list[int]) -> None:
         """Give back claimed rows unsent (they wait behind a message that failed)."""
@@ -367,8 +362,10 @@ class OutboxWorker:
         *,
         due_at: datetime | None = None,
         error: str | None = None,
+        notices: list[int] | None = None,
     ) -> bool:
-        """Record the outcome, if this worker still holds the claim; returns whether it did."""
+        """Record the outcome, if this worker still holds the claim; returns whether it did.
+        A message given up on gets staff notices, whose ids go into ``notices``."""
         token = self.leases.token
 
         def work(session: Session) -> bool:
@@ -407,6 +404,16 @@ class OutboxWorker:
                     detail["error"] = error
                 event = "delivered" if status == DELIVERED else "delivery_failed"
                 add_audit(session, now, event, delivery.message.ticket_id, detail=detail)
+            if status == FAILED and notices is not None:
+                notices.extend(
+                    self.desk.queue_staff_notices(
+                        session,
+                        NOTICE_DELIVERY_FAILED,
+                        now,
+                        ticket_id=delivery.message.ticket_id,
+                        delivery_id=delivery.id,
+                    )
+                )
             return True
 
         try:
@@ -471,11 +478,6 @@ def _span(duration: timedelta) -> str:
     """``24 h``, ``90 min``: how long a message was tried, for staff."""
     minutes = duration.total_seconds() / 60
     return f"{minutes / 60:g} h" if minutes >= 120 else f"{minutes:g} min"
-
-
-def _preview(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= PREVIEW_LIMIT else flat[: PREVIEW_LIMIT - 1].rstrip() + "…"
 
 
 def _reason(exc: BaseException) -> str:

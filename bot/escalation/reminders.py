@@ -1,8 +1,8 @@
 """Reminders: an open ticket that has waited too long is brought up again, once.
 
 After ``Settings.escalation_remind_after`` Danish working days (see
-``workdays``) staff get a reminder in the ticket's thread, and the asker a short
-"we have not forgotten you" through the outbox. The ticket is claimed with a
+``workdays``) staff get a reminder in the ticket's thread (a staff notice), and
+the asker a short "we have not forgotten you" through the outbox. The ticket is claimed with a
 conditional update, so several workers remind each ticket exactly once.
 """
 
@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from bot import texts
 from bot.escalation.audit import add_audit
 from bot.escalation.base import DeskBase
-from bot.escalation.interfaces import StaffNotifier
-from bot.escalation.schema import REMINDER, Ticket
+from bot.escalation.schema import NOTICE_REMINDER, REMINDER, Ticket
 from bot.escalation.tickets import queue_to_asker, ticket_view
 from bot.escalation.views import TicketStatus, TicketView
 from bot.escalation.workdays import add_working_days
@@ -35,12 +34,13 @@ class ReminderDesk(DeskBase):
         Returns the reminded ticket ids.
         """
         moment = now or self.clock()
-        views = await self._db(partial(self._claim_reminders, now=moment))
-        for view in views:
-            await self._notify(partial(_remind, view=view))
+        views, notices = await self._db(partial(self._claim_reminders, now=moment))
+        await self.send_staff_notices(notices)
         return [view.id for view in views]
 
-    def _claim_reminders(self, session: Session, *, now: datetime) -> list[TicketView]:
+    def _claim_reminders(
+        self, session: Session, *, now: datetime
+    ) -> tuple[list[TicketView], list[int]]:
         days = self.settings.escalation_remind_after
         # Working-day deadlines are never earlier than calendar ones: a cheap first filter.
         candidates = session.scalars(
@@ -50,7 +50,8 @@ class ReminderDesk(DeskBase):
                 Ticket.created_at <= now - timedelta(days=days),
             )
         ).all()
-        views = []
+        views: list[TicketView] = []
+        notices: list[int] = []
         for ticket in candidates:
             if add_working_days(ticket.created_at, days) > now:
                 continue
@@ -65,9 +66,6 @@ class ReminderDesk(DeskBase):
             message = texts.text("not_forgotten", ticket.language, ticket=ticket.id)
             queue_to_asker(session, ticket, REMINDER, message, now)
             add_audit(session, now, "reminded", ticket.id)
+            notices += self.queue_staff_notices(session, NOTICE_REMINDER, now, ticket_id=ticket.id)
             views.append(ticket_view(session, ticket))
-        return views
-
-
-async def _remind(notifier: StaffNotifier, view: TicketView) -> None:
-    await notifier.notify_reminder(view)
+        return views, notices

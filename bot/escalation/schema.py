@@ -51,6 +51,11 @@ ANSWER = "answer"
 REMINDER = "reminder"
 REPLY = "reply"
 # States of deliveries and inbox events.
+# What a staff notice tells (``StaffNotice.kind``).
+NOTICE_TICKET = "ticket"
+NOTICE_REMINDER = "reminder"
+NOTICE_DELIVERY_FAILED = "delivery_failed"
+
 PENDING = "pending"
 DELIVERED = "delivered"
 DONE = "done"
@@ -204,6 +209,37 @@ class Delivery(Base):
             due_at=now,
             created_at=now,
         )
+
+
+class StaffNotice(Base):
+    """A notice owed to one staff destination: a new ticket or question, a reminder, a
+    message the outbox gave up on. Queued in the transaction that makes it due, so that a
+    notifier that fails, or a worker that dies before it calls the notifier, cannot leave
+    staff unaware of a question; whichever worker claims it (``next_attempt_at`` serves as
+    the claim's expiry and as the time of the next try) sends it.
+
+    ``destination`` names the notifier; ``messages`` is how many messages a ticket had when
+    a question joined it (the notice announces that one); ``delivery_id`` is the outbox row
+    a failure notice is about.
+    """
+
+    __tablename__ = "staff_notices"
+    __table_args__ = (Index("ix_staff_notices_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    destination: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), index=True
+    )
+    messages: Mapped[int | None] = mapped_column(Integer)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LearnedFaq(Base):

@@ -39,7 +39,7 @@ from bot.escalation.learned import (
     unfound_language,
 )
 from bot.escalation.privacy import reference
-from bot.escalation.schema import ANSWER, Delivery, FollowUp, LearnedFaq, Ticket
+from bot.escalation.schema import ANSWER, NOTICE_TICKET, Delivery, FollowUp, LearnedFaq, Ticket
 from bot.escalation.split import one_line
 from bot.escalation.staff import StaffCheck
 from bot.escalation.views import (
@@ -83,9 +83,8 @@ class TicketDesk(StaffCheck):
             confidence=confidence,
             follow_up_of=follow_up_of,
         )
-        view = await self._db(work)
-        if not view.repeat:
-            await self._notify(lambda notifier: notifier.notify_ticket(view))
+        view, notices = await self._db(work)
+        await self.send_staff_notices(notices)
         return view
 
     async def open_tickets_of(self, asker: Asker) -> list[TicketView]:
@@ -112,7 +111,8 @@ class TicketDesk(StaffCheck):
         candidates: Sequence[Candidate],
         confidence: float | None,
         follow_up_of: int | None,
-    ) -> TicketView:
+    ) -> tuple[TicketView, list[int]]:
+        """The ticket, and the staff notices queued about it (none for a repeat)."""
         now = self.clock()
         key = self._pseudonyms.key(asker.platform, asker.user_id)
         ticket = (
@@ -130,7 +130,13 @@ class TicketDesk(StaffCheck):
             event = "repeated" if repeat else "joined"
             add_audit(session, now, event, ticket.id, detail=_sources(candidates))
             session.flush()
-            return dataclasses.replace(ticket_view(session, ticket), joined=True, repeat=repeat)
+            view = dataclasses.replace(ticket_view(session, ticket), joined=True, repeat=repeat)
+            if repeat:
+                return view, []
+            notices = self.queue_staff_notices(
+                session, NOTICE_TICKET, now, ticket_id=ticket.id, messages=len(view.messages)
+            )
+            return view, notices
         ticket = Ticket(
             status=TicketStatus.OPEN,
             language=language,
@@ -156,7 +162,8 @@ class TicketDesk(StaffCheck):
         session.add(ticket)
         session.flush()
         add_audit(session, now, "opened", ticket.id, detail=_sources(candidates))
-        return ticket_view(session, ticket)
+        notices = self.queue_staff_notices(session, NOTICE_TICKET, now, ticket_id=ticket.id)
+        return ticket_view(session, ticket), notices
 
     async def ticket(self, ticket_id: int) -> TicketView:
         """The ticket, or ``UnknownTicketError``."""
