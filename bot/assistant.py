@@ -41,7 +41,7 @@ from bot.escalation.interactions import InteractionRecord
 from bot.escalation.learned import learned_citation
 from bot.escalation.views import Candidate, Erasure, TicketView
 from bot.follow_ups import followed_up
-from bot.language import LanguageDetector, requested_language
+from bot.language import LanguageDetector, inline_language_request, requested_language
 from bot.reporting import record as insights
 from bot.scope import ScopeChecker
 from bot.texts import CONTACT_SOURCE, text
@@ -141,10 +141,12 @@ class Assistant:
         if not any(char.isalnum() for char in message):
             language = session.preferred or question.language_hint or session.language or "da"
             return Reply(Action.SMALL_TALK, text("empty", language), language)
-        switched = requested_language(message)
+        switched, message = inline_language_request(message)
+        switched = switched or requested_language(message)
         if switched:
             session.preferred = session.language = switched
-            return Reply(Action.SMALL_TALK, text("language_switched", switched), switched)
+            if not message or requested_language(message):
+                return Reply(Action.SMALL_TALK, text("language_switched", switched), switched)
         session.written = self._languages.detect(
             message, hint=question.language_hint or session.language
         )

@@ -63,6 +63,37 @@ _SWITCH_TO_DANISH = re.compile(
 )
 
 
+# A request for the reply's language inside a question ("kædeansvar – english pls, what
+# does it mean"): only with "please"/"tak" or an imperative, since "can I bid in English?"
+# asks about the bid, not the reply.
+_PLEASE = r"(please|pls|plz|tak)"
+_INLINE_REQUEST = {
+    ENGLISH: re.compile(
+        rf"(?:^|[\s,.;:!?–—-])\(?((in\s+)?(english|eng)\s*,?\s*{_PLEASE}|{_PLEASE}\s+(in\s+)?english"
+        r"|(answer|reply|write)\s+in\s+english|(svar|skriv)\s+p(å|aa)\s+engelsk"
+        rf"|p(å|aa)\s+engelsk\s*,?\s*{_PLEASE})\)?(?=$|[\s,.;:!?–—-])",
+        re.IGNORECASE,
+    ),
+    DANISH: re.compile(
+        rf"(?:^|[\s,.;:!?–—-])\(?((p(å|aa)\s+)?dansk\s*,?\s*{_PLEASE}|(in\s+)?danish\s*,?\s*{_PLEASE}"
+        r"|(svar|skriv)\s+p(å|aa)\s+dansk|(answer|reply|write)\s+in\s+danish)\)?"
+        r"(?=$|[\s,.;:!?–—-])",
+        re.IGNORECASE,
+    ),
+}
+
+
+def inline_language_request(text: str) -> tuple[str | None, str]:
+    """The reply language a question asks for on the way, and the question without that
+    request (which is no part of what is asked)."""
+    for language, pattern in _INLINE_REQUEST.items():
+        found = pattern.search(text)
+        if found:
+            rest = f"{text[: found.start()]} {text[found.end() :]}"
+            return language, " ".join(rest.split()).strip(" ,.;:–—-")
+    return None, text
+
+
 def requested_language(text: str) -> str | None:
     """The language a user explicitly asks to switch to ("English please", "på dansk")."""
     if _SWITCH_TO_ENGLISH.match(text):

@@ -65,6 +65,17 @@ async def test_language_switch_sticks_for_later_danish_questions(runtime: Runtim
     assert "1994" in reply.text
 
 
+async def test_a_language_asked_for_inside_a_question_is_used_and_not_searched_for(
+    runtime: Runtime,
+):
+    reply = await ask(runtime, "serviceattest – english pls, hvor får jeg den?")
+    assert reply.action is Action.ANSWER
+    assert reply.language == "en"
+    assert reply.record_ids == (await ask(runtime, "serviceattest, hvor får jeg den?")).record_ids
+    later = await ask(runtime, "hvornår blev SKI stiftet?")
+    assert later.language == "en"
+
+
 async def test_unanswerable_procurement_question_opens_a_ticket(runtime: Runtime):
     reply = await ask(runtime, "Hvem er indkøberen med ansvar for kontorstole i Aarhus Kommune?")
     assert reply.action is Action.ESCALATE
