@@ -36,6 +36,7 @@ from index.lexicon import Lexicon
 from index.normalize import LANGUAGES, content_words, guess_language, word_stems
 from index.normalize import stem as stem_word
 from index.normalize import words as all_words
+from index.shorthand import GREETINGS, SIGN_OFFS
 
 MAX_QUERY_CHARS = 1000
 MAX_CONCEPTS = 48
@@ -58,6 +59,13 @@ _MARKUP = re.compile(
     r"|\b(def|class|function|import|from|return|console|print|echo)\b[^\n]*?[()=:;{}][^\n]*"
     r"|\b[a-z_]\w*_\w*\b|\b[a-z_]\w*\([^)]*\)",
     re.DOTALL | re.IGNORECASE,
+)
+_GREETING = re.compile(
+    rf"^\W*({'|'.join(map(re.escape, GREETINGS))})\b[^.,;:!?\n]{{0,40}}[.,;:!\n]",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    rf"(?:(?<=[.!?,\s])|^)\s*({'|'.join(map(re.escape, SIGN_OFFS))})\b[^?]*$", re.IGNORECASE
 )
 # A Danish letter typed as the plain letter on a keyboard without it: å → a, ø → o, æ → e.
 _PLAIN_FOR_DANISH = {"a": ("aa", "ae"), "o": ("oe",), "e": ("ae",)}
@@ -112,6 +120,12 @@ def fuzzy_distance(word: str) -> int:
 def without_markup(text: str) -> str:
     """``text`` with code spans, templates, tags and links removed."""
     return _MARKUP.sub(" ", text)
+
+
+def without_salutations(text: str) -> str:
+    """``text`` without the greeting it opens with and the sign-off it ends with (the words
+    of "Dear Sir or Madam" or "Venlig hilsen Jens, Hansen VVS" are no part of a question)."""
+    return _SIGN_OFF.sub(" ", _GREETING.sub(" ", text, count=1))
 
 
 class Vocabulary:
@@ -275,7 +289,7 @@ def analyse(
     ``stem_languages``, because questions mix languages (an English
     question about *udbudsloven*).
     """
-    text = without_markup(text[:MAX_QUERY_CHARS])
+    text = without_salutations(without_markup(text[:MAX_QUERY_CHARS]))
     asked = content_words(text, language)
     words: list[str] = []
     stems: list[frozenset[str]] = []

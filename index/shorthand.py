@@ -137,6 +137,44 @@ guys folks stuff thing things quick wondering wonder curious approx approximatel
 anyway somebody someone something anything everything
 """
 
+GREETINGS: Final[tuple[str, ...]] = (
+    "kære",
+    "hej",
+    "hejsa",
+    "halløj",
+    "goddag",
+    "godmorgen",
+    "til rette vedkommende",
+    "dear",
+    "hi",
+    "hey",
+    "hello",
+    "good morning",
+    "good afternoon",
+    "to whom it may concern",
+)
+"""How a message opens; up to its first comma or full stop, such an opening asks nothing
+("Dear Sir or Madam,", "Kære Indkøb og Udbud.")."""
+
+SIGN_OFFS: Final[tuple[str, ...]] = (
+    "med venlig hilsen",
+    "venlig hilsen",
+    "venlige hilsner",
+    "de bedste hilsner",
+    "bedste hilsner",
+    "mvh",
+    "vh",
+    "på forhånd tak",
+    "tak på forhånd",
+    "kind regards",
+    "best regards",
+    "yours sincerely",
+    "yours faithfully",
+    "thanks in advance",
+    "thank you in advance",
+)
+"""How a message ends; with the name and firm after it, such an ending asks nothing."""
+
 FILLERS: Final[dict[str, frozenset[str]]] = {
     "da": frozenset(_DANISH_FILLERS.split()),
     "en": frozenset(_ENGLISH_FILLERS.split()),

@@ -10,7 +10,7 @@ import pytest
 from index.compounds import Decompounder
 from index.glossary import Glossary
 from index.normalize import content_words, terms, words
-from index.query import Vocabulary, analyse, without_markup
+from index.query import Vocabulary, analyse, without_markup, without_salutations
 from knowledge.model import GlossaryGroup
 
 PACK = (
@@ -122,6 +122,37 @@ def test_danish_letters_typed_plainly_are_read_as_danish() -> None:
 )
 def test_markup_and_code_are_no_question(message: str) -> None:
     assert "faktura" not in without_markup(message).casefold()
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "Dear Sir or Madam, what are the thresholds? Kind regards, Ann Lund",
+            "what are the thresholds?",
+        ),
+        (
+            "Til rette vedkommende. Hvad er fristen? Med venlig hilsen Jens, Hansen VVS ApS",
+            "Hvad er fristen?",
+        ),
+        ("Hej, hvad er espd? mvh Jens", "hvad er espd?"),
+        ("hi there, whats the threshold? thanks in advance", "whats the threshold?"),
+    ],
+)
+def test_greetings_and_sign_offs_are_no_part_of_the_question(message: str, question: str) -> None:
+    assert without_salutations(message).strip() == question
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hej jeg vil gerne vide hvad espd er",  # no full stop after the greeting: fillers drop it
+        "hello world",
+        "hvad betyder mvh i en mail?",  # a sign-off word in the question, not after it
+    ],
+)
+def test_a_message_without_a_greeting_or_sign_off_keeps_its_words(message: str) -> None:
+    assert without_salutations(message) == message
 
 
 def test_legal_references_survive_the_code_filter() -> None:
