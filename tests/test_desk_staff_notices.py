@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.escalation import EscalationDesk, OutboxWorker, StaffMember
 from bot.escalation.errors import PermanentDeliveryError
+from bot.escalation.schema import StaffNotice
 from bot.escalation.staff_notices import CLAIM, FIRST_RETRY
 from bot.escalation.views import DeliveryFailure, TicketView
 from tests.desk_support import (
@@ -86,6 +88,23 @@ async def test_a_ticket_staff_could_not_be_told_of_is_told_later_once(
     clock.advance(hours=1)
     assert await desk.send_staff_notices() == 0
     assert len(notifier.tickets) == 1
+
+
+async def test_a_notice_another_worker_has_tried_is_not_sent_again_at_once(
+    flaky_desk: tuple[EscalationDesk, Clock],
+) -> None:
+    desk, clock = flaky_desk
+    [notifier] = desk.notifiers
+    assert isinstance(notifier, FlakyNotifier)
+    notifier.down_for = 1
+    await desk.open_ticket("Hvem tager imod klager over udbud?", "da", asker())
+    ids = desk.store.transaction(lambda session: list(session.scalars(select(StaffNotice.id))))
+
+    # A worker that queued it and comes to send it late finds it taken: it waits its turn.
+    assert await desk.send_staff_notices(ids) == 0
+    clock.advance(seconds=FIRST_RETRY.total_seconds())
+    assert await desk.send_staff_notices() == 1
+    assert notifier.calls == ["ticket", "ticket"]
 
 
 async def test_a_question_that_joins_a_ticket_is_announced_as_itself_when_sent_late(

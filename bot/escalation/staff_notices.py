@@ -28,6 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.escalation.base import DeskBase
+from bot.escalation.errors import DeskError
 from bot.escalation.interfaces import StaffNotifier
 from bot.escalation.leases import backlog
 from bot.escalation.schema import (
@@ -69,7 +70,12 @@ class StaffNoticeDesk(DeskBase):
         given: those just queued); returns how many arrived."""
         if not self.notifiers:
             return 0
-        claimed = await self._db(partial(self._claim_notices, ids=ids))
+        try:
+            claimed = await self._db(partial(self._claim_notices, ids=ids))
+        except DeskError as exc:
+            # The notices are safe in the database; housekeeping sends them when it can.
+            log.error("Staff notices wait: %s", exc)
+            return 0
         sent = 0
         for notice in claimed:
             sent += await self._send_notice(notice)
@@ -85,9 +91,10 @@ class StaffNoticeDesk(DeskBase):
             StaffNotice.status == PENDING,
             StaffNotice.destination.in_(list(self.destinations)),
         )
-        # Notices just queued go out at once; the others when their next attempt is due.
+        # Notices just queued go out at once, unless another worker has taken them already;
+        # the others when their next attempt is due.
         if ids is not None:
-            query = query.where(StaffNotice.id.in_(list(ids)))
+            query = query.where(StaffNotice.id.in_(list(ids)), StaffNotice.attempts == 0)
         else:
             query = query.where(StaffNotice.next_attempt_at <= now)
         claimed = []
@@ -149,10 +156,12 @@ class StaffNoticeDesk(DeskBase):
         notifier = self.destinations.get(notice.destination)
         if notifier is None:
             return False
+        error: Exception | None = None
+        wait: timedelta | None = None
         try:
             await _deliver(notifier, notice)
         except Exception as exc:  # any failure of a notifier is retried
-            wait = min(FIRST_RETRY * 2 ** (notice.attempts - 1), MAX_RETRY)
+            error, wait = exc, min(FIRST_RETRY * 2 ** (notice.attempts - 1), MAX_RETRY)
             log.warning(
                 "Staff notice %s (%s to %s) failed, retry in %.0f s: %r",
                 notice.id,
@@ -161,10 +170,12 @@ class StaffNoticeDesk(DeskBase):
                 wait.total_seconds(),
                 exc,
             )
-            await self._db(partial(self._settle_notice, notice=notice, retry_in=wait, error=exc))
-            return False
-        await self._db(partial(self._settle_notice, notice=notice, retry_in=None, error=None))
-        return True
+        try:
+            await self._db(partial(self._settle_notice, notice=notice, retry_in=wait, error=error))
+        except DeskError as exc:
+            # Unrecorded: when the claim runs out, the notice is sent (again).
+            log.error("Staff notice %s: outcome not recorded: %s", notice.id, exc)
+        return error is None
 
     def _settle_notice(
         self,
