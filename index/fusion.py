@@ -161,32 +161,32 @@ DECREASING: frozenset[str] = frozenset({"unknown_words"})
 """Features that are evidence against: a word the knowledge has never seen is a sign the
 question is about something it does not know, so it must never raise the score."""
 
-RANKING_INTERCEPT = -7.5887
+RANKING_INTERCEPT = -7.7084
 RANKING_COEFFICIENTS: dict[str, float] = {
-    "lexical": 3.7948,
-    "lexical_margin": 3.5784,
-    "dense": 0.3200,
-    "dense_margin": 3.0719,
-    "dense_en": 1.1225,
-    "dense_margin_en": 0.8272,
-    "english": -0.3264,
-    "lexical_first": 0.1803,
-    "dense_first": 0.1145,
-    "topic_coverage": 0.3339,
-    "weighted_coverage": 0.7868,
-    "overall_coverage": 2.0404,
-    "known_share": 0.5347,
-    "single_concept": -1.6262,
-    "numeric_share": 2.9575,
-    "rrf": 3.3886,
-    "faq": -0.4514,
-    "tender": -1.0924,
+    "lexical": 3.8348,
+    "lexical_margin": 3.4280,
+    "dense": 0.2574,
+    "dense_margin": 3.2401,
+    "dense_en": 1.0395,
+    "dense_margin_en": 0.7729,
+    "english": -0.2963,
+    "lexical_first": 0.1806,
+    "dense_first": 0.1247,
+    "topic_coverage": 0.3507,
+    "weighted_coverage": 0.8034,
+    "overall_coverage": 2.1090,
+    "known_share": 0.6429,
+    "single_concept": -1.5837,
+    "numeric_share": 2.9257,
+    "rrf": 3.3555,
+    "faq": -0.4580,
+    "tender": -1.0923,
 }
 
 
-CONFIDENCE_INTERCEPT = -0.0832
-CONFIDENCE_OWN = 0.9908
-CONFIDENCE_RIVAL = -0.0541
+CONFIDENCE_INTERCEPT = -0.0781
+CONFIDENCE_OWN = 0.9911
+CONFIDENCE_RIVAL = -0.0511
 RIVAL_FLOOR = -15.0
 """A candidate without a rival competes with a record scored this low."""
 
