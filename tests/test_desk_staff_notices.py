@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,9 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.escalation import EscalationDesk, OutboxWorker, StaffMember
+from bot.escalation.base import NOTICE_CLAIM
 from bot.escalation.errors import PermanentDeliveryError
 from bot.escalation.schema import StaffNotice
-from bot.escalation.staff_notices import CLAIM, FIRST_RETRY
+from bot.escalation.staff_notices import FIRST_RETRY
 from bot.escalation.views import DeliveryFailure, TicketView
 from tests.desk_support import (
     Clock,
@@ -57,20 +59,29 @@ class FlakyNotifier(RecordingNotifier):
             raise ConnectionError("503 Service Unavailable")
 
 
-@pytest.fixture(name="flaky_desk")
-def fixture_flaky_desk(desk_url: str, tmp_path: Path) -> tuple[EscalationDesk, Clock]:
-    desk = EscalationDesk.open(settings_for(desk_url, tmp_path), [FlakyNotifier(down_for=2)])
+@dataclass
+class Flaky:
+    """A desk whose only staff destination is a :class:`FlakyNotifier`, on a settable clock."""
+
+    desk: EscalationDesk
+    clock: Clock
+    notifier: FlakyNotifier
+
+
+@pytest.fixture(name="flaky")
+def fixture_flaky(desk_url: str, tmp_path: Path) -> Iterator[Flaky]:
+    notifier = FlakyNotifier(down_for=2)
+    desk = EscalationDesk.open(settings_for(desk_url, tmp_path), [notifier])
     clock = Clock(START)
     desk.clock = clock
-    return desk, clock
+    yield Flaky(desk, clock, notifier)
+    desk.dispose()
 
 
 async def test_a_ticket_staff_could_not_be_told_of_is_told_later_once(
-    flaky_desk: tuple[EscalationDesk, Clock],
+    flaky: Flaky,
 ) -> None:
-    desk, clock = flaky_desk
-    [notifier] = desk.notifiers
-    assert isinstance(notifier, FlakyNotifier)
+    desk, clock, notifier = flaky.desk, flaky.clock, flaky.notifier
 
     ticket = await desk.open_ticket("Hvem tager imod klager over udbud?", "da", asker())
     assert ticket.id  # the asker is told the ticket number although staff were not reached
@@ -91,11 +102,9 @@ async def test_a_ticket_staff_could_not_be_told_of_is_told_later_once(
 
 
 async def test_a_notice_another_worker_has_tried_is_not_sent_again_at_once(
-    flaky_desk: tuple[EscalationDesk, Clock],
+    flaky: Flaky,
 ) -> None:
-    desk, clock = flaky_desk
-    [notifier] = desk.notifiers
-    assert isinstance(notifier, FlakyNotifier)
+    desk, clock, notifier = flaky.desk, flaky.clock, flaky.notifier
     notifier.down_for = 1
     await desk.open_ticket("Hvem tager imod klager over udbud?", "da", asker())
     ids = desk.store.transaction(lambda session: list(session.scalars(select(StaffNotice.id))))
@@ -108,11 +117,9 @@ async def test_a_notice_another_worker_has_tried_is_not_sent_again_at_once(
 
 
 async def test_a_question_that_joins_a_ticket_is_announced_as_itself_when_sent_late(
-    flaky_desk: tuple[EscalationDesk, Clock],
+    flaky: Flaky,
 ) -> None:
-    desk, clock = flaky_desk
-    [notifier] = desk.notifiers
-    assert isinstance(notifier, FlakyNotifier)
+    desk, clock, notifier = flaky.desk, flaky.clock, flaky.notifier
     notifier.down_for = 0
     ticket = await desk.open_ticket("Hvornår er fristen?", "da", asker())
     notifier.down_for = 1
@@ -161,7 +168,7 @@ async def test_a_worker_killed_while_telling_staff_leaves_the_notice_to_the_next
     clock = Clock(datetime.now(UTC))
     desk.clock = clock
     assert await desk.send_staff_notices() == 0  # the dead worker's claim still holds
-    clock.advance(seconds=CLAIM.total_seconds() + 1)
+    clock.advance(seconds=NOTICE_CLAIM.total_seconds() + 1)
     assert await desk.send_staff_notices() == 1
     [ticket] = notifier.tickets
     assert ticket.question == "Hvem tager imod klager over udbud?"
@@ -169,11 +176,9 @@ async def test_a_worker_killed_while_telling_staff_leaves_the_notice_to_the_next
 
 
 async def test_staff_are_told_late_when_an_answer_cannot_reach_its_asker(
-    flaky_desk: tuple[EscalationDesk, Clock],
+    flaky: Flaky,
 ) -> None:
-    desk, clock = flaky_desk
-    [notifier] = desk.notifiers
-    assert isinstance(notifier, FlakyNotifier)
+    desk, clock, notifier = flaky.desk, flaky.clock, flaky.notifier
     notifier.down_for = 0
     ticket = await desk.open_ticket("Hvornår er fristen?", "da", asker())
     await desk.answer(ticket.id, StaffMember.operator(), "Fristen står i udbudsmaterialet.")

@@ -172,6 +172,10 @@ async def test_staff_reply_in_the_thread_reaches_the_slack_asker(
 
     delivered = await wait_for_post(api, lambda p: "89 40 60 00" in p["text"])
     assert delivered["channel"] == "D0ASKER01"
+    for _ in range(200):  # the sender records the delivery once Slack has answered
+        if (await desk.ticket(ticket_id)).status is TicketStatus.DELIVERED:
+            break
+        await asyncio.sleep(0.05)
     assert (await desk.ticket(ticket_id)).status is TicketStatus.DELIVERED
     await slack.server.outbox.process_once()
     to_asker = [p for p in api.of("chat.postMessage") if p["channel"] == "D0ASKER01"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Self, TypeVar
 
 from sqlalchemy.orm import Session
@@ -32,6 +32,10 @@ from bot.escalation.store import DeskStore
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+NOTICE_CLAIM = timedelta(minutes=2)
+"""How long a worker holds a staff notice it queued or took over to send: a notifier call is
+far shorter, and a worker that dies with a notice in hand leaves it to others after this."""
 
 
 def utcnow() -> datetime:
@@ -104,7 +108,8 @@ class DeskBase:
                 delivery_id=delivery_id,
                 status=PENDING,
                 attempts=0,
-                next_attempt_at=now,
+                # The queuing worker sends it at once; others take it over only if it dies.
+                next_attempt_at=now + NOTICE_CLAIM,
                 created_at=now,
             )
             for name in self.destinations

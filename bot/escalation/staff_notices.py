@@ -27,7 +27,7 @@ from functools import partial
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.escalation.base import DeskBase
+from bot.escalation.base import NOTICE_CLAIM, DeskBase
 from bot.escalation.errors import DeskError
 from bot.escalation.interfaces import StaffNotifier
 from bot.escalation.leases import backlog
@@ -45,8 +45,6 @@ from bot.escalation.views import Backlog, DeliveryFailure, TicketStatus, TicketV
 
 log = logging.getLogger(__name__)
 
-CLAIM = timedelta(minutes=2)
-"""How long a worker holds a notice it is sending; a notifier call is far shorter."""
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY = timedelta(minutes=15)
 PREVIEW_CHARS = 120
@@ -107,7 +105,7 @@ class StaffNoticeDesk(DeskBase):
                     StaffNotice.status == PENDING,
                     StaffNotice.attempts == attempt - 1,
                 )
-                .values(next_attempt_at=now + CLAIM, attempts=attempt)
+                .values(next_attempt_at=now + NOTICE_CLAIM, attempts=attempt)
             )
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # another worker took it first
