@@ -2,8 +2,9 @@
 
 After ``Settings.escalation_remind_after`` Danish working days (see
 ``workdays``) staff get a reminder in the ticket's thread (a staff notice), and
-the asker a short "we have not forgotten you" through the outbox. The ticket is claimed with a
-conditional update, so several workers remind each ticket exactly once.
+the asker a short "we have not forgotten you" through the outbox. The ticket is
+claimed with a conditional update, so several workers remind each ticket
+exactly once.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from bot import texts
 from bot.escalation.audit import add_audit
 from bot.escalation.base import DeskBase
 from bot.escalation.schema import NOTICE_REMINDER, REMINDER, Ticket
-from bot.escalation.tickets import queue_to_asker, ticket_view
-from bot.escalation.views import TicketStatus, TicketView
+from bot.escalation.tickets import queue_to_asker
+from bot.escalation.views import TicketStatus
 from bot.escalation.workdays import add_working_days
 
 
@@ -34,13 +35,12 @@ class ReminderDesk(DeskBase):
         Returns the reminded ticket ids.
         """
         moment = now or self.clock()
-        views, notices = await self._db(partial(self._claim_reminders, now=moment))
+        reminded, notices = await self._db(partial(self._claim_reminders, now=moment))
         await self.send_staff_notices(notices)
-        return [view.id for view in views]
+        return reminded
 
-    def _claim_reminders(
-        self, session: Session, *, now: datetime
-    ) -> tuple[list[TicketView], list[int]]:
+    def _claim_reminders(self, session: Session, *, now: datetime) -> tuple[list[int], list[int]]:
+        """The tickets reminded now, and the staff notices queued for them."""
         days = self.settings.escalation_remind_after
         # Working-day deadlines are never earlier than calendar ones: a cheap first filter.
         candidates = session.scalars(
@@ -50,7 +50,7 @@ class ReminderDesk(DeskBase):
                 Ticket.created_at <= now - timedelta(days=days),
             )
         ).all()
-        views: list[TicketView] = []
+        reminded: list[int] = []
         notices: list[int] = []
         for ticket in candidates:
             if add_working_days(ticket.created_at, days) > now:
@@ -67,5 +67,5 @@ class ReminderDesk(DeskBase):
             queue_to_asker(session, ticket, REMINDER, message, now)
             add_audit(session, now, "reminded", ticket.id)
             notices += self.queue_staff_notices(session, NOTICE_REMINDER, now, ticket_id=ticket.id)
-            views.append(ticket_view(session, ticket))
-        return views, notices
+            reminded.append(ticket.id)
+        return reminded, notices
