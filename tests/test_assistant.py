@@ -76,6 +76,13 @@ async def test_a_language_asked_for_inside_a_question_is_used_and_not_searched_f
     assert later.language == "en"
 
 
+async def test_a_chat_style_language_request_alone_switches_without_a_search(runtime: Runtime):
+    reply = await ask(runtime, "english pls")
+    assert reply.action is Action.SMALL_TALK
+    assert reply.language == "en"
+    assert await runtime.desk.tickets() == []
+
+
 async def test_unanswerable_procurement_question_opens_a_ticket(runtime: Runtime):
     reply = await ask(runtime, "Hvem er indkøberen med ansvar for kontorstole i Aarhus Kommune?")
     assert reply.action is Action.ESCALATE

@@ -40,8 +40,16 @@ def test_a_question_about_a_language_is_no_request(message: str) -> None:
     assert inline_language_request(message) == (None, message)
 
 
-@pytest.mark.parametrize(("message", "language"), [("English please", "en"), ("på dansk", "da")])
-def test_a_message_that_only_asks_for_a_language_is_a_switch(message: str, language: str) -> None:
+@pytest.mark.parametrize(
+    ("message", "language", "inline"),
+    [
+        ("English please", "en", ("en", "")),  # a request with nothing else asked
+        ("english pls", None, ("en", "")),  # the assistant takes it as a switch too
+        ("på dansk", "da", (None, "på dansk")),  # no "tak": only the whole-message switch
+    ],
+)
+def test_a_message_that_only_asks_for_a_language_is_a_switch(
+    message: str, language: str | None, inline: tuple[str | None, str]
+) -> None:
     assert requested_language(message) == language
-    found, rest = inline_language_request(message)
-    assert found in (None, language) and (found is None or rest == "")
+    assert inline_language_request(message) == inline
